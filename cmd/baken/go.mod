@@ -1,0 +1,3 @@
+module github.com/bakenhub/baken/cmd/baken
+
+go 1.26.8

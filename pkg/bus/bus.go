@@ -1,0 +1,87 @@
+// Package bus names Baken's JetStream streams, subjects and KV buckets and
+// creates them. Every stage talks to the others only through these.
+package bus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Streams and their subjects, in pipeline order.
+const (
+	// RawStream holds items as ingested, kept long so they can be replayed.
+	RawStream  = "BAKEN_RAW"
+	RawSubject = "baken.raw" // + "." + source id
+
+	ClassifiedStream  = "BAKEN_CLASSIFIED"
+	ClassifiedSubject = "baken.classified"
+
+	// CuratedStream holds the deduplicated items the publisher serves; it
+	// reads the whole stream back on start.
+	CuratedStream  = "BAKEN_CURATED"
+	CuratedSubject = "baken.curated"
+
+	// DeadStream keeps messages a stage gave up on, for inspection.
+	DeadStream  = "BAKEN_DEAD"
+	DeadSubject = "baken.dead" // + "." + stage
+
+	// StatusSubject carries source health events (core NATS) for alerting.
+	StatusSubject = "baken.status" // + "." + source id
+)
+
+// KV buckets.
+const (
+	FetchBucket = "baken_fetch" // per-source fetch state
+	DedupBucket = "baken_dedup" // fingerprints of seen items
+)
+
+// Options size the streams.
+type Options struct {
+	Replicas       int           // 1 on one machine, 3 on a cluster
+	RawRetention   time.Duration // how long raw items stay replayable
+	DedupRetention time.Duration // how long fingerprints are remembered
+	CuratedMaxAge  time.Duration
+}
+
+// DefaultOptions suit a single machine.
+func DefaultOptions() Options {
+	return Options{Replicas: 1, RawRetention: 90 * 24 * time.Hour, DedupRetention: 90 * 24 * time.Hour, CuratedMaxAge: 90 * 24 * time.Hour}
+}
+
+// duplicateWindow is how long JetStream remembers a Nats-Msg-Id; a stage that
+// crashes between publishing and acking redelivers well within it.
+const duplicateWindow = 24 * time.Hour
+
+// Setup creates or updates every stream and bucket. It is idempotent, so
+// every service calls it on start.
+func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
+	streams := []jetstream.StreamConfig{
+		{Name: RawStream, Subjects: []string{RawSubject + ".>"}, MaxAge: o.RawRetention},
+		{Name: ClassifiedStream, Subjects: []string{ClassifiedSubject}, MaxAge: 7 * 24 * time.Hour},
+		{Name: CuratedStream, Subjects: []string{CuratedSubject}, MaxAge: o.CuratedMaxAge},
+		{Name: DeadStream, Subjects: []string{DeadSubject + ".>"}, MaxAge: 30 * 24 * time.Hour},
+	}
+	for _, cfg := range streams {
+		cfg.Storage = jetstream.FileStorage
+		cfg.Replicas = o.Replicas
+		cfg.Duplicates = min(duplicateWindow, cfg.MaxAge)
+		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("bus: stream %s: %w", cfg.Name, err)
+		}
+	}
+	buckets := []jetstream.KeyValueConfig{
+		{Bucket: FetchBucket, Description: "fetch state per source"},
+		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention},
+	}
+	for _, cfg := range buckets {
+		cfg.Storage = jetstream.FileStorage
+		cfg.Replicas = o.Replicas
+		if _, err := js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
+			return fmt.Errorf("bus: bucket %s: %w", cfg.Bucket, err)
+		}
+	}
+	return nil
+}

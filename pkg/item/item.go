@@ -1,0 +1,62 @@
+// Package item defines the one item schema that flows through every stage of
+// Baken, from ingest to the published feeds.
+package item
+
+import "time"
+
+// Item is a news item as it travels through the pipeline (JSON end to end).
+type Item struct {
+	ID        string    `json:"id"`
+	Source    string    `json:"source"`
+	GUID      string    `json:"guid,omitempty"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Summary   string    `json:"summary,omitempty"`
+	Content   string    `json:"content,omitempty"` // sanitised HTML
+	Published time.Time `json:"published"`
+	Updated   time.Time `json:"updated,omitzero"`
+	// DateGuessed is set when the source gave no date and Published is the
+	// first-seen time.
+	DateGuessed bool     `json:"date_guessed,omitempty"`
+	Language    string   `json:"language,omitempty"`
+	Authors     []string `json:"authors,omitempty"`
+	Categories  []string `json:"categories,omitempty"` // as the source labelled it
+	// Home is the district of the source, used when the text names no place.
+	Home string `json:"home,omitempty"`
+
+	Themes      []Theme    `json:"themes,omitempty"`
+	Places      []string   `json:"places,omitempty"`
+	Districts   []string   `json:"districts,omitempty"`
+	DuplicateOf string     `json:"duplicate_of,omitempty"`
+	AlsoAt      []Location `json:"also_at,omitempty"`
+}
+
+// Theme is one theme assigned to an item, with why.
+type Theme struct {
+	ID      string   `json:"id"`
+	Score   float64  `json:"score"`
+	Matched []string `json:"matched"`
+}
+
+// Location names another place where the same story was published.
+type Location struct {
+	Source string `json:"source"`
+	URL    string `json:"url"`
+}
+
+// ThemeIDs lists the ids of the item's themes in order.
+func (it *Item) ThemeIDs() []string {
+	ids := make([]string, len(it.Themes))
+	for i, t := range it.Themes {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// LastChange is the item's updated time, or its published time.
+func (it *Item) LastChange() time.Time {
+	if it.Updated.After(it.Published) {
+		return it.Updated
+	}
+	return it.Published
+}

@@ -1,0 +1,3 @@
+module github.com/bakenhub/baken/services/dedup
+
+go 1.26.8
