@@ -11,7 +11,7 @@ import (
 // source and GUID when it has no usable URL.
 func NewID(canonicalURL, source, guid string) string {
 	if canonicalURL != "" {
-		return hash("url\x00" + canonicalURL)
+		return hash("url\x00" + Key(canonicalURL))
 	}
 	return hash("guid\x00" + source + "\x00" + guid)
 }
@@ -28,12 +28,6 @@ func (it *Item) Text() string {
 		return it.Content
 	}
 	return it.Summary
-}
-
-// MsgID is the JetStream message id for this version of the item: a
-// redelivery of the same version is dropped, an edited version is not.
-func (it *Item) MsgID() string {
-	return it.ID + "." + it.TextHash()[:16]
 }
 
 func hash(s string) string {

@@ -6,6 +6,8 @@ package stage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +31,9 @@ type Stage struct {
 	Stream  string // input
 	Subject string // where outputs go
 	Handler Handler
+	// Published, when set, runs after the outputs are stored and before the
+	// ack: the place to mark state as done.
+	Published func(ctx context.Context, outs []item.Item) error
 	// MaxDeliver bounds retries before a message goes to the dead letters.
 	MaxDeliver int
 	// Timeout bounds one handler call.
@@ -92,6 +97,9 @@ func (st *Stage) handle(ctx context.Context, js jetstream.JetStream, msg jetstre
 			}
 		}
 	}
+	if err == nil && st.Published != nil && len(outs) > 0 {
+		err = st.Published(ctx, outs)
+	}
 	if err != nil {
 		st.fail(ctx, js, msg, it, err, log)
 		return
@@ -148,14 +156,17 @@ func Backoff(n int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// Publish sends it to subject with its message id, so JetStream drops a
-// second copy of the same version.
+// Publish sends it to subject with a message id made of the item id and a
+// hash of its encoding: JetStream drops a second copy of the same version,
+// while an edited, reclassified or merged version goes through.
 func Publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
 	data, err := json.Marshal(it)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", it.ID, err)
 	}
-	if _, err := js.Publish(ctx, subject, data, jetstream.WithMsgID(it.MsgID())); err != nil {
+	sum := sha256.Sum256(data)
+	msgID := it.ID + "." + hex.EncodeToString(sum[:8])
+	if _, err := js.Publish(ctx, subject, data, jetstream.WithMsgID(msgID)); err != nil {
 		return fmt.Errorf("publish %s to %s: %w", it.ID, subject, err)
 	}
 	return nil

@@ -32,3 +32,17 @@ func TestStripHTML(t *testing.T) {
 		t.Errorf("StripHTML = %q, want %q", got, want)
 	}
 }
+
+func TestSlug(t *testing.T) {
+	tests := map[string]string{
+		"Gooi en Vechtstreek": "gooi-en-vechtstreek",
+		"Fryslân":             "fryslan",
+		"'s-Hertogenbosch":    "s-hertogenbosch",
+		"Utrecht-Stad":        "utrecht-stad",
+	}
+	for in, want := range tests {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

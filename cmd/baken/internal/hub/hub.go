@@ -1,0 +1,211 @@
+// Package hub assembles Baken's services around one NATS connection: an
+// embedded JetStream server on one machine, or an external cluster.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/config"
+	"github.com/bakenhub/baken/pkg/stage"
+	"github.com/bakenhub/baken/services/classify"
+	"github.com/bakenhub/baken/services/dedup"
+	"github.com/bakenhub/baken/services/ingest"
+	"github.com/bakenhub/baken/services/publish"
+)
+
+// Services are the names `baken run` accepts, in pipeline order.
+var Services = []string{"ingest", "classify", "dedup", "publish"}
+
+// Options say what to run and where.
+type Options struct {
+	Config   config.Config
+	Services []string // empty: all
+	DataDir  string   // embedded server storage, when NATSURL is empty
+	NATSURL  string   // external server or cluster
+	Replicas int      // stream replicas on a cluster
+	HTTPAddr string
+	Log      *slog.Logger
+	// Listening, when set, is told the HTTP address once it accepts.
+	Listening func(addr string)
+}
+
+// Run starts the services and blocks until ctx is done, then shuts down in
+// order: services drain, the HTTP server stops, the connection drains, the
+// embedded server stops.
+func Run(ctx context.Context, o Options) (err error) {
+	log := o.Log
+	if len(o.Services) == 0 {
+		o.Services = Services
+	}
+	for _, s := range o.Services {
+		if !slices.Contains(Services, s) {
+			return fmt.Errorf("unknown service %q (want %v)", s, Services)
+		}
+	}
+	var ns *server.Server
+	var nc *nats.Conn
+	if o.NATSURL == "" {
+		if ns, err = bus.Embedded(o.DataDir, "", log); err != nil {
+			return err
+		}
+		defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
+		nc, err = bus.InProcess(ns, "hub")
+	} else {
+		nc, err = bus.Connect(o.NATSURL, "hub", log)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if dErr := drain(nc); dErr != nil {
+			err = errors.Join(err, dErr)
+		}
+	}()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	opts := bus.DefaultOptions()
+	opts.DedupRetention = o.Config.Dedup.Retention
+	if o.Replicas > 0 {
+		opts.Replicas = o.Replicas
+	}
+	if err := bus.Setup(ctx, js, opts); err != nil {
+		return err
+	}
+	run, pub, err := build(ctx, o, js)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", o.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	srv := &http.Server{Handler: handler(pub), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	log.Info("baken running", "services", o.Services, "http", "http://"+ln.Addr().String())
+	if o.Listening != nil {
+		o.Listening(ln.Addr().String())
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, len(run))
+	for _, r := range run {
+		wg.Go(func() {
+			if err := r(ctx); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		err = errors.Join(err, e)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if sErr := srv.Shutdown(shutdownCtx); sErr != nil {
+		err = errors.Join(err, fmt.Errorf("http shutdown: %w", sErr))
+	}
+	log.Info("baken stopped")
+	return err
+}
+
+// build constructs the selected services; each becomes a function that runs
+// until ctx is done.
+func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(context.Context) error, pub *publish.Publisher, err error) {
+	log := o.Log
+	want := func(name string) bool { return slices.Contains(o.Services, name) }
+	needClassifier := want("classify") || want("publish")
+	var cl *classify.Classifier
+	if needClassifier {
+		if cl, err = classify.New(o.Config.Classify); err != nil {
+			return nil, nil, err
+		}
+	}
+	if want("ingest") {
+		in, err := ingest.New(ctx, o.Config, js, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		run = append(run, in.Run)
+	}
+	if want("classify") {
+		st := cl.Stage()
+		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
+	}
+	if want("dedup") {
+		d, err := dedup.New(ctx, js, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		st := d.Stage()
+		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
+	}
+	if want("publish") {
+		pub = publish.New(publishOptions(o.Config, cl), log)
+		run = append(run, func(ctx context.Context) error { return pub.Run(ctx, js) })
+	}
+	return run, pub, nil
+}
+
+func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options {
+	po := publish.Options{Title: cfg.Publish.Title, BaseURL: cfg.Publish.BaseURL, FeedSize: cfg.Publish.FeedSize}
+	tax := cl.Taxonomy()
+	for _, id := range tax.IDs() {
+		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})
+	}
+	for _, r := range cl.Gazetteer().Regions() {
+		po.Districts = append(po.Districts, publish.Label{ID: r.ID, Name: r.Name})
+	}
+	return po
+}
+
+// handler serves the publisher's routes (when it runs) and /metrics.
+func handler(pub *publish.Publisher) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.Handler())
+	if pub != nil {
+		mux.Handle("/", pub.Handler())
+	} else {
+		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"ready":true}` + "\n"))
+		})
+	}
+	return mux
+}
+
+// drain flushes and closes the connection, waiting for it to finish.
+func drain(nc *nats.Conn) error {
+	closed := make(chan struct{})
+	nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
+	if err := nc.Drain(); err != nil {
+		return err
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		fmt.Fprintln(os.Stderr, "nats drain timed out")
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+// Command baken is the Baken hub: `baken run` starts the services, `baken
+// classify` classifies items offline.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `baken: a content syndication hub for the Dutch public-safety field
+
+Usage:
+  baken run [flags] [service ...]   run the hub (services: ingest classify dedup publish)
+  baken classify [--config FILE]    classify JSON Lines items from stdin
+  baken version
+
+Run 'baken run -h' for the flags of run.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "run":
+		err = runCmd(args)
+	case "classify":
+		err = classifyCmd(args, os.Stdin, os.Stdout)
+	case "version":
+		fmt.Println("baken", version)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "baken: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "baken:", err)
+		os.Exit(1)
+	}
+}
+
+var version = "dev"

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/bakenhub/baken/cmd/baken/internal/demo"
+	"github.com/bakenhub/baken/cmd/baken/internal/hub"
+	"github.com/bakenhub/baken/pkg/config"
+)
+
+func runCmd(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	cfgPath := fs.String("config", "", "configuration `file` (see deploy/config.yaml)")
+	httpAddr := fs.String("http", "127.0.0.1:8080", "HTTP listen `address` for feeds, API and metrics")
+	dataDir := fs.String("data", "./data", "`folder` of the embedded NATS JetStream store")
+	natsURL := fs.String("nats", "", "connect to this NATS server or cluster `url` instead of embedding one")
+	replicas := fs.Int("replicas", 1, "stream replicas when creating streams on a cluster")
+	demoMode := fs.Bool("demo", false, "serve bundled fixture sources on loopback and use the demo config")
+	logFormat := fs.String("log", "text", "log `format`: text or json")
+	verbose := fs.Bool("v", false, "debug logging")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: baken run [flags] [service ...]\n\nServices: ingest classify dedup publish (default: all).\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	services := parseInterleaved(fs, args)
+
+	log := newLogger(*logFormat, *verbose)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var cfg config.Config
+	var err error
+	switch {
+	case *demoMode:
+		srv, err := demo.Start()
+		if err != nil {
+			return err
+		}
+		defer srv.Close(context.Background())
+		if cfg, err = demo.Config(srv.URL, "http://"+*httpAddr); err != nil {
+			return err
+		}
+		log.Info("demo sources served", "url", srv.URL)
+	case *cfgPath != "":
+		if cfg, err = config.Load(*cfgPath); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("run: give --config FILE or --demo")
+	}
+	return hub.Run(ctx, hub.Options{
+		Config:   cfg,
+		Services: services,
+		DataDir:  *dataDir,
+		NATSURL:  *natsURL,
+		Replicas: *replicas,
+		HTTPAddr: *httpAddr,
+		Log:      log,
+		Listening: func(addr string) {
+			fmt.Fprintf(os.Stderr, "\nBaken is running: http://%s/  (feeds: http://%s/feeds/all.atom)\n\n", addr, addr)
+		},
+	})
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// the service names: `baken run ingest --nats URL` and `baken run --nats URL
+// ingest` both work. It returns the names.
+func parseInterleaved(fs *flag.FlagSet, args []string) []string {
+	var names []string
+	for {
+		_ = fs.Parse(args)
+		args = fs.Args()
+		if len(args) == 0 {
+			return names
+		}
+		names, args = append(names, args[0]), args[1:]
+	}
+}
+
+func newLogger(format string, verbose bool) *slog.Logger {
+	var level slog.LevelVar
+	if verbose {
+		level.Set(slog.LevelDebug)
+	}
+	opts := &slog.HandlerOptions{Level: &level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

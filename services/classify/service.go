@@ -1,0 +1,21 @@
+package classify
+
+import (
+	"context"
+
+	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/stage"
+)
+
+// Stage returns the classify stage: raw items in, classified items out.
+func (c *Classifier) Stage() stage.Stage {
+	return stage.Stage{
+		Name:    "classify",
+		Stream:  bus.RawStream,
+		Subject: bus.ClassifiedSubject,
+		Handler: func(_ context.Context, it item.Item) ([]item.Item, error) {
+			return []item.Item{c.Apply(it)}, nil
+		},
+	}
+}

@@ -1,0 +1,83 @@
+package dedup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// record is what dedup keeps per item id in the KV bucket.
+type record struct {
+	// DuplicateOf is set for copies: the id of the canonical item.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Item is the canonical item as last published (nil for copies).
+	Item *item.Item `json:"item,omitempty"`
+	// TextHash of the version last seen under this id.
+	TextHash string `json:"text_hash"`
+	// Pending is set between claiming an item and publishing it, so a
+	// crash in between republishes on redelivery instead of losing it.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// store wraps the dedup KV bucket. Keys: "id.<item id>" -> record,
+// "text.<text hash>" and "guid.<hash>" -> the id that claimed them.
+type store struct{ kv jetstream.KeyValue }
+
+func idKey(id string) string     { return "id." + id }
+func textKey(hash string) string { return "text." + hash }
+func guidKey(hash string) string { return "guid." + hash }
+
+// get returns the record under key and its revision; ok is false when absent.
+func (s store) get(ctx context.Context, key string) (rec record, rev uint64, ok bool, err error) {
+	e, err := s.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return record{}, 0, false, nil
+	}
+	if err != nil {
+		return record{}, 0, false, fmt.Errorf("dedup get %s: %w", key, err)
+	}
+	if err := json.Unmarshal(e.Value(), &rec); err != nil {
+		return record{}, 0, false, fmt.Errorf("dedup decode %s: %w", key, err)
+	}
+	return rec, e.Revision(), true, nil
+}
+
+// claim atomically stores owner under key unless the key exists; it returns
+// the current owner either way.
+func (s store) claim(ctx context.Context, key, owner string) (string, error) {
+	_, err := s.kv.Create(ctx, key, []byte(owner))
+	if err == nil {
+		return owner, nil
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
+		return "", fmt.Errorf("dedup claim %s: %w", key, err)
+	}
+	e, err := s.kv.Get(ctx, key)
+	if err != nil {
+		return "", fmt.Errorf("dedup claim %s: %w", key, err)
+	}
+	return string(e.Value()), nil
+}
+
+// create stores rec under a new key; ErrKeyExists if someone was first.
+func (s store) create(ctx context.Context, key string, rec record) (uint64, error) {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return 0, err
+	}
+	return s.kv.Create(ctx, key, data)
+}
+
+// update replaces rec if key is still at rev (compare-and-set).
+func (s store) update(ctx context.Context, key string, rec record, rev uint64) (uint64, error) {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return 0, err
+	}
+	return s.kv.Update(ctx, key, data, rev)
+}

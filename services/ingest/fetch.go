@@ -1,0 +1,120 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Response is the outcome of one conditional GET.
+type Response struct {
+	NotModified  bool
+	Body         []byte
+	ETag         string
+	LastModified string
+	URL          string // after redirects
+	ContentType  string
+}
+
+// HTTPError is a response with a status that is neither 2xx nor 304.
+type HTTPError struct {
+	Status     int
+	RetryAfter time.Duration // from the Retry-After header, 0 when absent
+}
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("http status %d %s", e.Status, http.StatusText(e.Status))
+}
+
+// ErrTooLarge is returned for bodies over the configured cap.
+var ErrTooLarge = errors.New("response body too large")
+
+// Fetcher performs conditional GETs with a size cap and a User-Agent.
+type Fetcher struct {
+	Client    *http.Client
+	UserAgent string
+	MaxBytes  int64
+	Timeout   time.Duration
+}
+
+// maxRedirects stops redirect loops early with a clear error.
+const maxRedirects = 5
+
+// NewHTTPClient returns a client that follows at most maxRedirects redirects.
+func NewHTTPClient() *http.Client {
+	return &http.Client{
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return fmt.Errorf("stopped after %d redirects (loop?) at %s", len(via), req.URL)
+			}
+			return nil
+		},
+	}
+}
+
+// Fetch GETs url, sending the validators of the previous response.
+func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", f.UserAgent)
+	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	if lastModified != "" {
+		req.Header.Set("If-Modified-Since", lastModified)
+	}
+	resp, err := f.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return f.read(resp)
+}
+
+func (f *Fetcher) read(resp *http.Response) (*Response, error) {
+	r := &Response{
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		URL:          resp.Request.URL.String(),
+		ContentType:  resp.Header.Get("Content-Type"),
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		r.NotModified = true
+		return r, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, &HTTPError{Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > f.MaxBytes {
+		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, f.MaxBytes)
+	}
+	r.Body = body
+	return r, nil
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

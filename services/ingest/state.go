@@ -1,0 +1,63 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// State is what ingest remembers of a source between polls, kept in the
+// fetch KV bucket under the source id.
+type State struct {
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	LastAttempt  time.Time `json:"last_attempt,omitzero"`
+	LastSuccess  time.Time `json:"last_success,omitzero"`
+	LastError    string    `json:"last_error,omitempty"`
+	Failures     int       `json:"failures,omitempty"`
+	// NextAttempt holds polls back after failures (exponential backoff).
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	ItemsFound  int       `json:"items_found"`
+}
+
+// States reads and writes fetch state.
+type States struct{ kv jetstream.KeyValue }
+
+// Get returns the stored state of source, or a zero State.
+func (s States) Get(ctx context.Context, source string) (State, error) {
+	var st State
+	e, err := s.kv.Get(ctx, source)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("fetch state %s: %w", source, err)
+	}
+	if err := json.Unmarshal(e.Value(), &st); err != nil {
+		return State{}, fmt.Errorf("fetch state %s: %w", source, err)
+	}
+	return st, nil
+}
+
+// Put stores the state of source.
+func (s States) Put(ctx context.Context, source string, st State) error {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	if _, err := s.kv.Put(ctx, source, data); err != nil {
+		return fmt.Errorf("fetch state %s: %w", source, err)
+	}
+	return nil
+}
+
+// backoff is the wait after the n-th consecutive failure: 1m, 2m, 4m ...
+// capped at limit, and never shorter than what the server asked for.
+func backoff(n int, limit, retryAfter time.Duration) time.Duration {
+	d := min(time.Minute<<min(max(n-1, 0), 16), limit)
+	return max(d, retryAfter)
+}

@@ -1,0 +1,119 @@
+// Package publish serves the curated items as RSS 2.0, Atom 1.0 and JSON
+// Feed 1.1 feeds per theme, per district and per theme × district, plus an
+// OPML list and an HTML index. Its view is rebuilt from the curated stream
+// on start, so it keeps no state of its own.
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// Label names a theme or district id for people.
+type Label struct {
+	ID   string
+	Name string
+}
+
+// Options configure the publisher.
+type Options struct {
+	Title     string  // prefix of every feed title
+	BaseURL   string  // absolute URL the feeds are served under
+	FeedSize  int     // items per feed
+	Themes    []Label // every theme, in display order
+	Districts []Label // every known district and unit
+}
+
+// Publisher keeps the view and serves it over HTTP.
+type Publisher struct {
+	opts  Options
+	view  *View
+	log   *slog.Logger
+	cache sync.Map // render key -> *rendered
+	// caughtUp is set once the view holds everything that was on the
+	// curated stream at start.
+	caughtUp atomic.Bool
+	themes   map[string]string
+	dists    map[string]string
+}
+
+// New returns a publisher with an empty view.
+func New(opts Options, log *slog.Logger) *Publisher {
+	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	p := &Publisher{opts: opts, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}}
+	for _, t := range opts.Themes {
+		p.themes[t.ID] = t.Name
+	}
+	for _, d := range opts.Districts {
+		p.dists[d.ID] = d.Name
+	}
+	return p
+}
+
+// View returns the publisher's view.
+func (p *Publisher) View() *View { return p.view }
+
+// Run reads the curated stream from its first message, then follows it
+// until ctx is done.
+func (p *Publisher) Run(ctx context.Context, js jetstream.JetStream) error {
+	stream, err := js.Stream(ctx, bus.CuratedStream)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	last := stream.CachedInfo().State.LastSeq
+	if last == 0 {
+		p.caughtUp.Store(true)
+	}
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		return fmt.Errorf("publish: consumer: %w", err)
+	}
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		var it item.Item
+		if err := json.Unmarshal(msg.Data(), &it); err != nil {
+			p.log.Error("undecodable curated item skipped", "subject", msg.Subject(), "err", err)
+		} else {
+			p.view.Put(it)
+		}
+		if md, err := msg.Metadata(); err == nil && md.Sequence.Stream >= last {
+			if !p.caughtUp.Swap(true) {
+				p.log.Info("view rebuilt from curated stream", "items", p.view.Len())
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("publish: consume: %w", err)
+	}
+	p.log.Info("publish started", "replaying", last)
+	<-ctx.Done()
+	cc.Stop()
+	<-cc.Closed()
+	return nil
+}
+
+// Ready reports whether the view has caught up with the curated stream.
+func (p *Publisher) Ready() bool { return p.caughtUp.Load() }
+
+func (p *Publisher) themeName(id string) string {
+	if n, ok := p.themes[id]; ok {
+		return n
+	}
+	return id
+}
+
+func (p *Publisher) districtName(id string) string {
+	if n, ok := p.dists[id]; ok {
+		return n
+	}
+	return id
+}

@@ -1,0 +1,232 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// feedInfo is what a rendered feed says about itself.
+type feedInfo struct {
+	Title   string
+	SelfURL string // absolute URL of this document
+	HomeURL string // the HTML index
+	Updated time.Time
+}
+
+// guid turns an item id (32 hex digits) into a URN that feed readers and
+// validators accept as a permanent id.
+func guid(id string) string {
+	if len(id) != 32 {
+		return "urn:baken:" + id
+	}
+	return "urn:uuid:" + id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+}
+
+// contentHTML is the item's content plus where else it was published.
+func contentHTML(it *item.Item) string {
+	c := it.Content
+	if c == "" {
+		c = "<p>" + html.EscapeString(it.Summary) + "</p>"
+	}
+	if len(it.AlsoAt) > 0 {
+		var b strings.Builder
+		b.WriteString(c)
+		b.WriteString("<p>Ook verschenen bij: ")
+		for i, l := range it.AlsoAt {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, `<a href="%s">%s</a>`, html.EscapeString(l.URL), html.EscapeString(l.Source))
+		}
+		b.WriteString("</p>")
+		c = b.String()
+	}
+	return c
+}
+
+// RSS 2.0: gorilla/feeds' structs plus what the validator asks for: an
+// atom:link rel=self, guids marked as not permalinks, several categories.
+type rssDoc struct {
+	XMLName xml.Name    `xml:"rss"`
+	Version string      `xml:"version,attr"`
+	Content string      `xml:"xmlns:content,attr"`
+	Atom    string      `xml:"xmlns:atom,attr"`
+	Channel *rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	*feeds.RssFeed
+	AtomLink rssAtomLink `xml:"atom:link"`
+	Items    []*rssItem  `xml:"item"`
+}
+
+type rssAtomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+}
+
+type rssItem struct {
+	*feeds.RssItem
+	Categories []string `xml:"category"`
+}
+
+func renderRSS(info feedInfo, items []item.Item, label func(string) string) ([]byte, error) {
+	ch := &rssChannel{
+		RssFeed: &feeds.RssFeed{
+			Title:         info.Title,
+			Link:          info.HomeURL,
+			Description:   info.Title + ": nieuws uit het veiligheidsdomein, verzameld door Baken",
+			Language:      "nl",
+			LastBuildDate: info.Updated.Format(time.RFC1123Z),
+			Generator:     "Baken",
+		},
+		AtomLink: rssAtomLink{Href: info.SelfURL, Rel: "self", Type: "application/rss+xml"},
+	}
+	for i := range items {
+		it := &items[i]
+		ri := &rssItem{RssItem: &feeds.RssItem{
+			Title:       it.Title,
+			Link:        it.URL,
+			Description: it.Summary,
+			Content:     &feeds.RssContent{Content: contentHTML(it)},
+			Guid:        &feeds.RssGuid{Id: guid(it.ID), IsPermaLink: "false"},
+			PubDate:     it.Published.Format(time.RFC1123Z),
+		}}
+		for _, t := range it.Themes {
+			ri.Categories = append(ri.Categories, label(t.ID))
+		}
+		ch.Items = append(ch.Items, ri)
+	}
+	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Atom: "http://www.w3.org/2005/Atom", Channel: ch}
+	return marshalXML(doc)
+}
+
+// Atom 1.0: gorilla/feeds' structs with self and alternate links and
+// categories that carry a term.
+type atomFeed struct {
+	*feeds.AtomFeed
+	Links   []feeds.AtomLink `xml:"link"`
+	Entries []*atomEntry     `xml:"entry"`
+}
+
+type atomEntry struct {
+	*feeds.AtomEntry
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
+}
+
+func renderAtom(info feedInfo, items []item.Item, label func(string) string, themeScheme string) ([]byte, error) {
+	f := &atomFeed{
+		AtomFeed: &feeds.AtomFeed{
+			Xmlns:   "http://www.w3.org/2005/Atom",
+			Title:   info.Title,
+			Id:      info.SelfURL,
+			Updated: info.Updated.Format(time.RFC3339),
+			Author:  &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: "Baken"}},
+		},
+		Links: []feeds.AtomLink{
+			{Href: info.SelfURL, Rel: "self", Type: "application/atom+xml"},
+			{Href: info.HomeURL, Rel: "alternate", Type: "text/html"},
+		},
+	}
+	for i := range items {
+		it := &items[i]
+		e := &atomEntry{AtomEntry: &feeds.AtomEntry{
+			Title:     it.Title,
+			Id:        guid(it.ID),
+			Updated:   it.LastChange().Format(time.RFC3339),
+			Published: it.Published.Format(time.RFC3339),
+			Links:     []feeds.AtomLink{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
+			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
+			Author:    &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Source}},
+		}}
+		if it.Summary != "" {
+			e.Summary = &feeds.AtomSummary{Content: it.Summary, Type: "text"}
+		}
+		for _, t := range it.Themes {
+			e.Categories = append(e.Categories, atomCategory{Term: t.ID, Scheme: themeScheme, Label: label(t.ID)})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return marshalXML(f)
+}
+
+// JSON Feed 1.1, with Baken's classification in a "_baken" extension.
+type jsonFeed struct {
+	*feeds.JSONFeed
+	Items []*jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	*feeds.JSONItem
+	Baken jsonExt `json:"_baken"`
+}
+
+type jsonExt struct {
+	Source      string          `json:"source"`
+	Themes      []item.Theme    `json:"themes"`
+	Places      []string        `json:"places"`
+	Districts   []string        `json:"districts"`
+	AlsoAt      []item.Location `json:"also_at,omitempty"`
+	DateGuessed bool            `json:"date_guessed,omitempty"`
+}
+
+func renderJSON(info feedInfo, items []item.Item) ([]byte, error) {
+	f := &jsonFeed{
+		JSONFeed: &feeds.JSONFeed{
+			Version:     "https://jsonfeed.org/version/1.1",
+			Title:       info.Title,
+			Language:    "nl",
+			HomePageUrl: info.HomeURL,
+			FeedUrl:     info.SelfURL,
+		},
+		Items: []*jsonItem{},
+	}
+	for i := range items {
+		it := &items[i]
+		pub, mod := it.Published, it.LastChange()
+		ji := &jsonItem{
+			JSONItem: &feeds.JSONItem{
+				Id:            guid(it.ID),
+				Url:           it.URL,
+				Title:         it.Title,
+				ContentHTML:   contentHTML(it),
+				Summary:       it.Summary,
+				PublishedDate: &pub,
+				ModifiedDate:  &mod,
+				Authors:       []*feeds.JSONAuthor{{Name: it.Source}},
+				Tags:          it.ThemeIDs(),
+			},
+			Baken: jsonExt{Source: it.Source, Themes: it.Themes, Places: it.Places, Districts: it.Districts, AlsoAt: it.AlsoAt, DateGuessed: it.DateGuessed},
+		}
+		f.Items = append(f.Items, ji)
+	}
+	return json.MarshalIndent(f, "", "  ")
+}
+
+func marshalXML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}

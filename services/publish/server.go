@@ -1,0 +1,156 @@
+package publish
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// formats maps a file extension to its content type.
+var formats = map[string]string{
+	"rss":  "application/rss+xml; charset=utf-8",
+	"atom": "application/atom+xml; charset=utf-8",
+	"json": "application/feed+json; charset=utf-8",
+}
+
+// rendered is a feed document ready to serve.
+type rendered struct {
+	version uint64
+	body    []byte
+	etag    string
+	modTime time.Time
+}
+
+// Handler serves the feeds, the OPML list, the index page and /healthz.
+func (p *Publisher) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
+	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
+	mux.HandleFunc("GET /healthz", p.serveHealth)
+	mux.HandleFunc("GET /{$}", p.serveIndex)
+	return mux
+}
+
+// serveFeed answers /feeds/<key>.<format>.
+func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
+	path := r.PathValue("path")
+	dot := strings.LastIndexByte(path, '.')
+	if dot < 0 {
+		http.NotFound(w, r)
+		return
+	}
+	key, format := path[:dot], path[dot+1:]
+	ctype, ok := formats[format]
+	if !ok || !p.validKey(key) {
+		http.NotFound(w, r)
+		return
+	}
+	doc, err := p.render(key, format)
+	if err != nil {
+		p.log.Error("render feed", "feed", path, "err", err)
+		http.Error(w, "could not render feed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", doc.etag)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	// ServeContent answers If-None-Match and If-Modified-Since with 304.
+	http.ServeContent(w, r, "", doc.modTime, bytes.NewReader(doc.body))
+}
+
+// validKey accepts the feed keys of the URL scheme with known ids.
+func (p *Publisher) validKey(key string) bool {
+	parts := strings.Split(key, "/")
+	switch {
+	case key == allKey:
+		return true
+	case len(parts) == 2 && parts[0] == "themes":
+		return p.knownTheme(parts[1])
+	case len(parts) == 2 && parts[0] == "districts":
+		return p.knownDistrict(parts[1])
+	case len(parts) == 4 && parts[0] == "themes" && parts[2] == "districts":
+		return p.knownTheme(parts[1]) && p.knownDistrict(parts[3])
+	}
+	return false
+}
+
+func (p *Publisher) knownTheme(id string) bool {
+	_, ok := p.themes[id]
+	return ok
+}
+
+// knownDistrict accepts configured districts and any that items carry.
+func (p *Publisher) knownDistrict(id string) bool {
+	if _, ok := p.dists[id]; ok {
+		return true
+	}
+	return p.view.Feed(districtKey(id), 0).Version > 0
+}
+
+// render returns the cached document for key and format, rendering it again
+// when the feed changed since.
+func (p *Publisher) render(key, format string) (*rendered, error) {
+	snap := p.view.Feed(key, p.opts.FeedSize)
+	ck := key + "." + format
+	if c, ok := p.cache.Load(ck); ok && c.(*rendered).version == snap.Version {
+		return c.(*rendered), nil
+	}
+	info := feedInfo{
+		Title:   p.title(key),
+		SelfURL: p.opts.BaseURL + "/feeds/" + ck,
+		HomeURL: p.opts.BaseURL + "/",
+		Updated: snap.Changed,
+	}
+	if info.Updated.IsZero() {
+		info.Updated = time.Unix(0, 0).UTC()
+	}
+	var body []byte
+	var err error
+	switch format {
+	case "rss":
+		body, err = renderRSS(info, snap.Items, p.themeName)
+	case "atom":
+		body, err = renderAtom(info, snap.Items, p.themeName, p.opts.BaseURL+"/feeds/themes/")
+	case "json":
+		body, err = renderJSON(info, snap.Items)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: snap.Changed.Truncate(time.Second)}
+	p.cache.Store(ck, doc)
+	return doc, nil
+}
+
+// title is the human title of a feed key.
+func (p *Publisher) title(key string) string {
+	parts := strings.Split(key, "/")
+	base := p.opts.Title
+	switch {
+	case key == allKey:
+		return base + ": alle berichten"
+	case len(parts) == 2 && parts[0] == "themes":
+		return base + ": " + p.themeName(parts[1])
+	case len(parts) == 2:
+		return base + ": " + p.districtName(parts[1])
+	case len(parts) == 4:
+		return fmt.Sprintf("%s: %s in %s", base, p.themeName(parts[1]), p.districtName(parts[3]))
+	}
+	return base
+}
+
+func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
+	status := http.StatusOK
+	if !p.Ready() {
+		status = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": p.Ready(), "items": p.view.Len()})
+}
