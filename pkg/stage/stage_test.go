@@ -71,7 +71,10 @@ func start(t *testing.T, js jetstream.JetStream, st stage.Stage) (context.Cancel
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- stage.Run(ctx, js, st, slog.New(slog.DiscardHandler)) }()
+	go func() {
+		done <- stage.Run(ctx, js, st, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {

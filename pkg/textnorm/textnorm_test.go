@@ -7,9 +7,9 @@ import (
 
 func TestFold(t *testing.T) {
 	tests := map[string]string{
-		"  Reëel &amp; ‘Cocaïne’  ": "reeel & 'cocaine'",
+		"  Reëel &amp; ‘Cocaïne’  ":     "reeel & 'cocaine'",
 		"Zorg- en\u00a0Veiligheidshuis": "zorg- en veiligheidshuis",
-		"Fryslân — “noord”":           `fryslan - "noord"`,
+		"Fryslân — “noord”":             `fryslan - "noord"`,
 	}
 	for in, want := range tests {
 		if got := Fold(in); got != want {

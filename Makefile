@@ -1,0 +1,28 @@
+# Baken: `make run` starts the demo hub, `make test` runs every test.
+# The workspace root is not a module, so targets loop over the modules of
+# go.work (the pattern of opentelemetry-go-contrib).
+
+MODS := $(shell go list -m -f '{{.Dir}}')
+GO   ?= go
+HTTP ?= 127.0.0.1:8080
+
+.PHONY: build run test bench lint fuzz eval clean
+
+build:
+	$(GO) build -o bin/baken ./cmd/baken
+
+run: build
+	./bin/baken run --demo --http $(HTTP) --data ./data
+
+test:
+	@set -e; for m in $(MODS); do echo "== test $${m#$(CURDIR)/}"; (cd $$m && $(GO) test -race -count=1 ./...); done
+
+bench:
+	@set -e; for m in $(MODS); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | grep -E '^(Benchmark|ok|pkg:)' || true); done
+
+lint:
+	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./...); done
+
+clean:
+	rm -rf bin data
