@@ -14,7 +14,10 @@ type Places struct {
 
 // evidencePrefix are words before a name that make it a place: "in Houten",
 // "gemeente Best".
-var evidencePrefix = map[string]bool{"in": true, "te": true, "gemeente": true, "uit": true, "naar": true, "regio": true, "omgeving": true, "rond": true}
+var evidencePrefix = map[string]bool{"in": true, "te": true, "gemeente": true, "uit": true, "naar": true, "omgeving": true, "rond": true}
+
+// areaWord before a municipality's name makes it the wider area.
+var areaWord = map[string]bool{"provincie": true, "regio": true}
 
 // evidenceOf are words before "van" that make the next word a place:
 // "burgemeester van Huizen".
@@ -34,7 +37,8 @@ func (g *Gazetteer) Find(home string, texts ...string) Places {
 				continue
 			}
 			n := len(pn.words)
-			if prev(toks, i, 1) != "provincie" {
+			// "provincie Utrecht" and "regio Utrecht" name more than the city.
+			if pn.kind != kindMunicipality || !areaWord[prev(toks, i, 1)] {
 				g.record(&p, pn, toks, i, home)
 			}
 			i += n
