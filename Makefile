@@ -20,6 +20,9 @@ test:
 bench:
 	@set -e; for m in $(MODS); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | grep -E '^(Benchmark|ok|pkg:)' || true); done
 
+eval:
+	cd services/classify && $(GO) run ./cmd/eval
+
 lint:
 	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./...); done

@@ -15,6 +15,9 @@ import (
 // Fold lower-cases s, removes diacritics, decodes HTML entities, turns
 // typographic quotes and dashes into ASCII and collapses white space.
 func Fold(s string) string {
+	if isFolded(s) {
+		return s
+	}
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
@@ -36,6 +39,29 @@ func Fold(s string) string {
 		b.WriteRune(foldRune(r))
 	}
 	return strings.TrimSuffix(b.String(), " ")
+}
+
+// isFolded reports whether s is already folded: lower-case ASCII without
+// entities or runs of space. Most words are, and need no copy.
+func isFolded(s string) bool {
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf, c == '&', 'A' <= c && c <= 'Z', c == '`':
+			return false
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case c == '\t', c == '\n', c == '\r', c == '\v', c == '\f':
+			return false
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
 }
 
 // decompose splits accented letters into base letter and combining mark,

@@ -46,3 +46,11 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldFastPathAgrees(t *testing.T) {
+	for _, s := range []string{"", "drugshandel", "een twee", "een  twee", " een", "een ", "a\tb", "it`s", "a&amp;b", "Café", "x"} {
+		if isFolded(s) && Fold(s) != s {
+			t.Errorf("isFolded(%q) but Fold gives %q", s, Fold(s))
+		}
+	}
+}

@@ -20,6 +20,7 @@ var shipped embed.FS
 // Classifier holds a taxonomy and a gazetteer; it is safe for concurrent use.
 type Classifier struct {
 	tax    *Taxonomy
+	stem   *stemmer
 	themes *themeMatcher
 	gaz    *Gazetteer
 }
@@ -52,7 +53,8 @@ func New(cfg config.Classify) (*Classifier, error) {
 
 // NewWith builds a classifier from a loaded taxonomy and gazetteer.
 func NewWith(t *Taxonomy, g *Gazetteer) *Classifier {
-	return &Classifier{tax: t, themes: newThemeMatcher(t), gaz: g}
+	st := newStemmer()
+	return &Classifier{tax: t, stem: st, themes: newThemeMatcher(t, st), gaz: g}
 }
 
 func readFile(path, fallback string) ([]byte, error) {
@@ -85,8 +87,9 @@ func (c *Classifier) Classify(it item.Item) Result {
 	if it.Summary != "" && it.Content != "" {
 		body = it.Summary + "\n" + body
 	}
-	r := Result{Themes: c.themes.score(tokenize(it.Title), tokenize(body))}
-	p := c.gaz.Find(it.Home, it.Title, body)
+	title, text := c.stem.tokenize(it.Title), c.stem.tokenize(body)
+	r := Result{Themes: c.themes.score(title, text)}
+	p := c.gaz.find(it.Home, title, text)
 	r.Places, r.Districts = p.Municipalities, p.Districts
 	if len(r.Districts) == 0 && it.Home != "" {
 		r.Districts = []string{it.Home}

@@ -27,9 +27,17 @@ var evidenceOf = map[string]bool{"burgemeester": true, "burgemeesters": true, "g
 // of the source's district or unit: it decides between namesakes and counts
 // as evidence for names that are also ordinary words.
 func (g *Gazetteer) Find(home string, texts ...string) Places {
+	st := newStemmer()
+	fields := make([][]token, len(texts))
+	for i, t := range texts {
+		fields[i] = st.tokenize(t)
+	}
+	return g.find(home, fields...)
+}
+
+func (g *Gazetteer) find(home string, fields ...[]token) Places {
 	var p Places
-	for _, text := range texts {
-		toks := tokenize(text)
+	for _, toks := range fields {
 		for i := 0; i < len(toks); {
 			pn := g.match(toks, i)
 			if pn == nil {

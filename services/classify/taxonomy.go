@@ -50,7 +50,7 @@ func LoadTaxonomy(r io.Reader) (*Taxonomy, error) {
 			if w <= 0 {
 				return nil, fmt.Errorf("taxonomy: theme %q term %q: weight must be positive", th.ID, term)
 			}
-			if len(compilePhrase(term)) == 0 {
+			if len(textnorm.Words(textnorm.Fold(term))) == 0 {
 				return nil, fmt.Errorf("taxonomy: theme %q term %q: no words", th.ID, term)
 			}
 		}
@@ -91,37 +91,34 @@ type pattern struct {
 	mode matchMode
 }
 
-func (p pattern) matches(w string) bool {
+// matches compares a whole-word pattern with the word's stem, and affix
+// patterns with the word itself.
+func (p pattern) matches(t *token) bool {
 	switch p.mode {
 	case prefix:
-		return strings.HasPrefix(w, p.text)
+		return strings.HasPrefix(t.folded, p.text)
 	case suffix:
-		return strings.HasSuffix(w, p.text)
+		return strings.HasSuffix(t.folded, p.text)
 	}
-	return w == p.text
+	return t.stem == p.text
 }
 
-// compilePhrase turns "zorg en veiligheidshuis*" into word patterns.
-func compilePhrase(phrase string) []pattern {
+// compilePhrase turns "zorg en veiligheidshuis*" into word patterns. Whole
+// words are stemmed like the text they are compared with; a wildcard
+// applies to the word it is written on.
+func compilePhrase(phrase string, st *stemmer) []pattern {
 	var ps []pattern
-	for _, f := range strings.Fields(textnorm.Fold(phrase)) {
-		mode := whole
-		switch {
-		case strings.HasSuffix(f, "*"):
-			mode = prefix
-		case strings.HasPrefix(f, "*"):
-			mode = suffix
-		}
-		for _, w := range textnorm.Words(f) {
-			ps = append(ps, pattern{text: w, mode: whole})
-		}
-		if n := len(ps); n > 0 && mode != whole {
-			// A wildcard applies to the word it is written on.
-			if mode == prefix {
-				ps[n-1].mode = prefix
-			} else {
-				ps[n-len(textnorm.Words(f))].mode = suffix
+	for _, field := range strings.Fields(textnorm.Fold(phrase)) {
+		words := textnorm.Words(field)
+		for i, w := range words {
+			p := pattern{text: st.stem(w), mode: whole}
+			switch {
+			case i == len(words)-1 && strings.HasSuffix(field, "*"):
+				p = pattern{text: w, mode: prefix}
+			case i == 0 && strings.HasPrefix(field, "*"):
+				p = pattern{text: w, mode: suffix}
 			}
+			ps = append(ps, p)
 		}
 	}
 	return ps

@@ -15,11 +15,9 @@ import (
 // however large the taxonomy is.
 type themeMatcher struct {
 	tax    *Taxonomy
-	whole  map[string][]*term
-	prefix map[string][]*term
-	suffix map[string][]*term
-	// longest prefix/suffix pattern, to bound the probes per word
-	maxAffix int
+	whole  map[string][]*term // by stem
+	prefix affixTrie
+	suffix affixTrie
 }
 
 // term is one compiled taxonomy term or exclusion.
@@ -31,14 +29,14 @@ type term struct {
 	exclude bool
 }
 
-func newThemeMatcher(tax *Taxonomy) *themeMatcher {
-	m := &themeMatcher{tax: tax, whole: map[string][]*term{}, prefix: map[string][]*term{}, suffix: map[string][]*term{}}
+func newThemeMatcher(tax *Taxonomy, st *stemmer) *themeMatcher {
+	m := &themeMatcher{tax: tax, whole: map[string][]*term{}, suffix: affixTrie{reverse: true}}
 	for i, th := range tax.Themes {
 		for label, w := range th.Terms {
-			m.add(&term{theme: i, label: label, words: compilePhrase(label), weight: w})
+			m.add(&term{theme: i, label: label, words: compilePhrase(label, st), weight: w})
 		}
 		for _, ex := range th.Exclude {
-			m.add(&term{theme: i, label: ex, words: compilePhrase(ex), exclude: true})
+			m.add(&term{theme: i, label: ex, words: compilePhrase(ex, st), exclude: true})
 		}
 	}
 	return m
@@ -51,11 +49,9 @@ func (m *themeMatcher) add(t *term) {
 	first := t.words[0]
 	switch first.mode {
 	case prefix:
-		m.prefix[first.text] = append(m.prefix[first.text], t)
-		m.maxAffix = max(m.maxAffix, len(first.text))
+		m.prefix.insert(first.text, t)
 	case suffix:
-		m.suffix[first.text] = append(m.suffix[first.text], t)
-		m.maxAffix = max(m.maxAffix, len(first.text))
+		m.suffix.insert(first.text, t)
 	default:
 		m.whole[first.text] = append(m.whole[first.text], t)
 	}
@@ -70,20 +66,17 @@ type hit struct {
 // find returns every occurrence of a term in toks.
 func (m *themeMatcher) find(toks []token) []hit {
 	var hits []hit
-	for i, tok := range toks {
-		w := tok.folded
-		check := func(ts []*term) {
-			for _, t := range ts {
-				if end, ok := matchAt(t, toks, i); ok {
-					hits = append(hits, hit{t, i, end})
-				}
+	check := func(ts []*term, i int) {
+		for _, t := range ts {
+			if end, ok := matchAt(t, toks, i); ok {
+				hits = append(hits, hit{t, i, end})
 			}
 		}
-		check(m.whole[w])
-		for l := 1; l <= min(len(w), m.maxAffix); l++ {
-			check(m.prefix[w[:l]])
-			check(m.suffix[w[len(w)-l:]])
-		}
+	}
+	for i := range toks {
+		check(m.whole[toks[i].stem], i)
+		m.prefix.walk(toks[i].folded, func(ts []*term) { check(ts, i) })
+		m.suffix.walk(toks[i].folded, func(ts []*term) { check(ts, i) })
 	}
 	return hits
 }
@@ -94,7 +87,7 @@ func matchAt(t *term, toks []token, i int) (int, bool) {
 		return 0, false
 	}
 	for k, p := range t.words {
-		if !p.matches(toks[i+k].folded) {
+		if !p.matches(&toks[i+k]) {
 			return 0, false
 		}
 	}

@@ -11,19 +11,21 @@ import (
 type token struct {
 	orig   string
 	folded string
+	stem   string // Dutch stem of folded
 	// sentenceStart is set for the first word of a text or sentence, where a
 	// capital letter says nothing about the word being a name.
 	sentenceStart bool
 }
 
 // tokenize splits plain text into words (runs of letters and digits).
-func tokenize(text string) []token {
-	var toks []token
+func (s *stemmer) tokenize(text string) []token {
+	toks := make([]token, 0, len(text)/6)
 	start := -1
 	boundary := true
 	flush := func(end int) {
 		w := text[start:end]
-		toks = append(toks, token{orig: w, folded: textnorm.Fold(w), sentenceStart: boundary})
+		f := textnorm.Fold(w)
+		toks = append(toks, token{orig: w, folded: f, stem: s.stem(f), sentenceStart: boundary})
 		boundary = false
 		start = -1
 	}

@@ -1,0 +1,186 @@
+package classify
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bakenhub/baken/pkg/config"
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+func defaultClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	cl, err := New(config.Default().Classify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func themeIDs(r Result) []string {
+	var ids []string
+	for _, th := range r.Themes {
+		ids = append(ids, th.ID)
+	}
+	return ids
+}
+
+func TestThemes(t *testing.T) {
+	cl := defaultClassifier(t)
+	tests := []struct {
+		name        string
+		it          item.Item
+		want, never []string
+	}{
+		{"compound head", item.Item{Title: "Drugslab opgerold in schuur", Summary: "De politie vond een drugslab."}, []string{"ondermijning"}, nil},
+		{"compound tail", item.Item{Title: "Aanpak arbeidsuitbuiting", Summary: "Gemeenten werken samen tegen arbeidsuitbuiting in de regio."}, []string{"mensenhandel"}, nil},
+		{"cyber compound", item.Item{Title: "Cyberaanval op gemeente", Summary: "Een cyberaanval legde de systemen plat."}, []string{"digitale-veiligheid"}, nil},
+		{"stemmed plural", item.Item{Title: "Kennissessie", Summary: "Een sessie over complexe demonstraties en de aanpak van demonstraties in de regio."}, []string{"maatschappelijke-onrust"}, nil},
+		{"english", item.Item{Title: "Terrorist threat level raised to 4", Summary: "The threat level for terrorism in the Netherlands is now substantial.", Language: "en"}, []string{"terrorisme"}, nil},
+		{"none", item.Item{Title: "Nieuwe collega bij het bureau", Summary: "Met ingang van september werkt een nieuwe collega op het secretariaat."}, nil, []string{"ondermijning", "terrorisme", "openbare-orde"}},
+		{"exclusion: a name is not the theme", item.Item{Title: "Nieuwe directeur", Summary: "De Nationaal Coördinator Terrorismebestrijding en Veiligheid heeft een nieuwe directeur."}, nil, []string{"terrorisme"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := cl.Classify(tt.it)
+			got := themeIDs(r)
+			for _, w := range tt.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("themes %v, want %s", got, w)
+				}
+			}
+			for _, n := range tt.never {
+				if slices.Contains(got, n) {
+					t.Errorf("themes %v, must not contain %s", got, n)
+				}
+			}
+			for _, th := range r.Themes {
+				if th.Score <= 0 || len(th.Matched) == 0 {
+					t.Errorf("theme %s without score or matched terms: %+v", th.ID, th)
+				}
+			}
+		})
+	}
+}
+
+func TestTitleCountsDouble(t *testing.T) {
+	tax, err := LoadTaxonomy(strings.NewReader(`
+themes:
+  - id: openbare-orde
+    label: Openbare orde
+    threshold: 2
+    terms:
+      vuurwerk*: 1
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := NewWith(tax, defaultClassifier(t).Gazetteer())
+	if got := themeIDs(cl.Classify(item.Item{Title: "Vuurwerkverbod", Summary: "Een besluit."})); len(got) != 1 {
+		t.Errorf("title hit of weight 1: themes %v, want openbare-orde", got)
+	}
+	if got := themeIDs(cl.Classify(item.Item{Title: "Besluit", Summary: "Over vuurwerk. En nog eens vuurwerk."})); len(got) != 0 {
+		t.Errorf("body hits of weight 1, repeated: themes %v, want none", got)
+	}
+}
+
+func TestLoadTaxonomyErrors(t *testing.T) {
+	tests := map[string]string{
+		"themes: [{id: Onder Mijning, threshold: 1, terms: {a: 1}}]": "want a lower-case slug",
+		"themes: [{id: a, threshold: 0, terms: {a: 1}}]":             "threshold must be positive",
+		"themes: [{id: a, threshold: 1, terms: {}}]":                 "no terms",
+		"themes: [{id: a, threshold: 1, terms: {x: -1}}]":            "weight must be positive",
+		"themes: [{id: a, threshold: 1, terms: {x: 1}, extra: 1}]":   "field extra not found",
+	}
+	for yaml, want := range tests {
+		if _, err := LoadTaxonomy(strings.NewReader(yaml)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", yaml, err, want)
+		}
+	}
+}
+
+func TestPlaces(t *testing.T) {
+	cl := defaultClassifier(t)
+	tests := []struct {
+		name, home, text string
+		places, dists    []string
+	}{
+		{"multi-word names", "", "Overleg in Utrechtse Heuvelrug, Stichtse Vecht en De Bilt.", []string{"Utrechtse Heuvelrug", "Stichtse Vecht", "De Bilt"}, []string{"midden-nederland"}},
+		{"city with sourced district", "", "Een nieuwe aanpak in Utrecht.", []string{"Utrecht"}, []string{"utrecht-stad"}},
+		{"part of a municipality", "", "Onrust in Overvecht na een schietpartij.", []string{"Utrecht"}, []string{"utrecht-stad"}},
+		{"former municipality", "", "Een inbraakgolf in Weesp.", []string{"Amsterdam"}, []string{"amsterdam"}},
+		{"longest name wins", "", "Een festival in Bergen op Zoom.", []string{"Bergen op Zoom"}, []string{"zeeland-west-brabant"}},
+		{"word, no evidence", "", "Best practices voor een houten hek en huizen in de wijk.", nil, nil},
+		{"word at sentence start", "", "Huizen met achterstallig onderhoud. Houten banken.", nil, nil},
+		{"word with a capital mid-sentence", "", "De burgemeesters van Huizen en Soest spraken.", []string{"Huizen", "Soest"}, []string{"gooi-en-vechtstreek", "midden-nederland"}},
+		{"burgemeester van", "", "Een gesprek met de burgemeester van houten.", []string{"Houten"}, []string{"midden-nederland"}},
+		{"gemeente X", "", "de gemeente best start een proef", []string{"Best"}, []string{"oost-brabant"}},
+		{"namesakes decided by home", "noord-holland", "Een bijeenkomst in Bergen.", []string{"Bergen (NH.)"}, []string{"noord-holland"}},
+		{"namesakes without home", "", "Een bijeenkomst in Bergen.", nil, nil},
+		{"province is not the city", "", "De gemeentesecretarissen van de provincie Utrecht.", nil, nil},
+		{"district and unit names", "", "Samenwerking in Gooi en Vechtstreek en Midden-Nederland.", nil, []string{"gooi-en-vechtstreek", "midden-nederland"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := cl.Gazetteer().Find(tt.home, tt.text)
+			if !slices.Equal(p.Municipalities, tt.places) || !slices.Equal(p.Districts, tt.dists) {
+				t.Errorf("Find(%q) = %q %q, want %q %q", tt.text, p.Municipalities, p.Districts, tt.places, tt.dists)
+			}
+		})
+	}
+}
+
+func TestHomeWhenNoPlace(t *testing.T) {
+	r := defaultClassifier(t).Classify(item.Item{Title: "Nieuwsbrief", Summary: "De nieuwsbrief van deze maand.", Home: "rotterdam"})
+	if !slices.Equal(r.Districts, []string{"rotterdam"}) {
+		t.Errorf("districts %v, want the source's home", r.Districts)
+	}
+}
+
+func TestDistrictOverride(t *testing.T) {
+	g, err := LoadGazetteer(mustOpen(t, "data/gemeenten.csv"), mustOpen(t, "data/regions.csv"), map[string]string{"Amersfoort": "Oost-Utrecht"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := g.Find("", "Een bijeenkomst in Amersfoort."); !slices.Equal(p.Districts, []string{"oost-utrecht"}) {
+		t.Errorf("districts %v, want the configured oost-utrecht", p.Districts)
+	}
+	if _, err := LoadGazetteer(mustOpen(t, "data/gemeenten.csv"), mustOpen(t, "data/regions.csv"), map[string]string{"Amersfort": "x"}); err == nil {
+		t.Error("override of an unknown municipality accepted")
+	}
+}
+
+func TestGazetteerCoversEveryMunicipality(t *testing.T) {
+	g := defaultClassifier(t).Gazetteer()
+	if g.Len() != 342 {
+		t.Errorf("%d municipalities, want 342", g.Len())
+	}
+}
+
+// TestDevset guards the figures the README reports.
+func TestDevset(t *testing.T) {
+	cl := defaultClassifier(t)
+	set, err := ReadLabelled(mustOpen(t, "testdata/devset.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Evaluate(cl, set)
+	if f1 := rep.Micro.F1(); f1 < 0.90 {
+		t.Errorf("micro-F1 %.2f, want >= 0.90", f1)
+	}
+	if acc := float64(rep.PlacesExact) / float64(rep.Items); acc < 0.95 {
+		t.Errorf("places exactly right on %.0f%% of items, want >= 95%%", 100*acc)
+	}
+}
+
+func mustOpen(t testing.TB, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
