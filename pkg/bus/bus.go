@@ -28,14 +28,19 @@ const (
 	DeadStream  = "BAKEN_DEAD"
 	DeadSubject = "baken.dead" // + "." + stage
 
+	// AuditStream keeps every editor's override, who, when and why.
+	AuditStream  = "BAKEN_AUDIT"
+	AuditSubject = "baken.audit"
+
 	// StatusSubject carries source health events (core NATS) for alerting.
 	StatusSubject = "baken.status" // + "." + source id
 )
 
 // KV buckets.
 const (
-	FetchBucket = "baken_fetch" // per-source fetch state
-	DedupBucket = "baken_dedup" // fingerprints of seen items
+	FetchBucket     = "baken_fetch"     // per-source fetch state
+	DedupBucket     = "baken_dedup"     // fingerprints of seen items
+	OverridesBucket = "baken_overrides" // editors' overrides per item
 )
 
 // Options size the streams.
@@ -63,6 +68,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 		{Name: ClassifiedStream, Subjects: []string{ClassifiedSubject}, MaxAge: 7 * 24 * time.Hour},
 		{Name: CuratedStream, Subjects: []string{CuratedSubject}, MaxAge: o.CuratedMaxAge},
 		{Name: DeadStream, Subjects: []string{DeadSubject + ".>"}, MaxAge: 30 * 24 * time.Hour},
+		{Name: AuditStream, Subjects: []string{AuditSubject}, MaxAge: 5 * 365 * 24 * time.Hour},
 	}
 	for _, cfg := range streams {
 		cfg.Storage = jetstream.FileStorage
@@ -75,6 +81,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	buckets := []jetstream.KeyValueConfig{
 		{Bucket: FetchBucket, Description: "fetch state per source"},
 		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention},
+		{Bucket: OverridesBucket, Description: "editors' overrides per item"},
 	}
 	for _, cfg := range buckets {
 		cfg.Storage = jetstream.FileStorage

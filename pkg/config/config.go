@@ -68,6 +68,10 @@ type Publish struct {
 	Title    string `yaml:"title"`
 	BaseURL  string `yaml:"base_url"`
 	FeedSize int    `yaml:"feed_size"`
+	// Rules is a file of editors' overrides (see pkg/curation), optional.
+	Rules string `yaml:"rules"`
+	// APIToken, when set, is required as a bearer token to change overrides.
+	APIToken string `yaml:"api_token"`
 }
 
 // Default returns the configuration with every default filled in.

@@ -9,13 +9,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
 )
 
@@ -32,11 +35,15 @@ type Options struct {
 	FeedSize  int     // items per feed
 	Themes    []Label // every theme, in display order
 	Districts []Label // every known district and unit
+	RulesFile string  // editors' overrides under version control, optional
+	APIToken  string  // bearer token required by POST /api/overrides, when set
 }
 
 // Publisher keeps the view and serves it over HTTP.
 type Publisher struct {
 	opts  Options
+	js    jetstream.JetStream
+	store *curation.Store
 	view  *View
 	log   *slog.Logger
 	cache sync.Map // render key -> *rendered
@@ -47,26 +54,56 @@ type Publisher struct {
 	dists    map[string]string
 }
 
-// New returns a publisher with an empty view.
-func New(opts Options, log *slog.Logger) *Publisher {
+// New returns a publisher with an empty view; Run fills it.
+func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Logger) (*Publisher, error) {
+	store, err := curation.NewStore(ctx, js)
+	if err != nil {
+		return nil, err
+	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	p := &Publisher{opts: opts, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}}
+	p := &Publisher{opts: opts, js: js, store: store, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}}
 	for _, t := range opts.Themes {
 		p.themes[t.ID] = t.Name
 	}
 	for _, d := range opts.Districts {
 		p.dists[d.ID] = d.Name
 	}
-	return p
+	if opts.RulesFile != "" {
+		rules, err := curation.LoadRules(opts.RulesFile, p.themeIDs())
+		if err != nil {
+			return nil, err
+		}
+		p.view.SetRules(rules)
+	}
+	return p, nil
+}
+
+func (p *Publisher) themeIDs() []string {
+	ids := make([]string, len(p.opts.Themes))
+	for i, t := range p.opts.Themes {
+		ids[i] = t.ID
+	}
+	return ids
 }
 
 // View returns the publisher's view.
 func (p *Publisher) View() *View { return p.view }
 
 // Run reads the curated stream from its first message, then follows it
-// until ctx is done.
-func (p *Publisher) Run(ctx context.Context, js jetstream.JetStream) error {
-	stream, err := js.Stream(ctx, bus.CuratedStream)
+// until ctx is done. Editors' overrides apply as they change: from the API
+// at once, from the rules file when its modification time changes.
+func (p *Publisher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		if err := p.store.Watch(ctx, p.view.SetOverride); err != nil {
+			p.log.Error("overrides not followed", "err", err)
+		}
+	})
+	if p.opts.RulesFile != "" {
+		wg.Go(func() { p.watchRules(ctx) })
+	}
+	stream, err := p.js.Stream(ctx, bus.CuratedStream)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -99,6 +136,36 @@ func (p *Publisher) Run(ctx context.Context, js jetstream.JetStream) error {
 	cc.Stop()
 	<-cc.Closed()
 	return nil
+}
+
+// watchRules reloads the rules file when it changes; a broken file is
+// reported and the previous rules stay in force.
+func (p *Publisher) watchRules(ctx context.Context) {
+	var last time.Time
+	if fi, err := os.Stat(p.opts.RulesFile); err == nil {
+		last = fi.ModTime()
+	}
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fi, err := os.Stat(p.opts.RulesFile)
+		if err != nil || fi.ModTime().Equal(last) {
+			continue
+		}
+		last = fi.ModTime()
+		rules, err := curation.LoadRules(p.opts.RulesFile, p.themeIDs())
+		if err != nil {
+			p.log.Error("rules file not reloaded", "err", err)
+			continue
+		}
+		p.view.SetRules(rules)
+		p.log.Info("rules file reloaded", "items", len(rules))
+	}
 }
 
 // Ready reports whether the view has caught up with the curated stream.

@@ -159,7 +159,12 @@ func renderAtom(info feedInfo, items []item.Item, label func(string) string, the
 			e.Summary = &feeds.AtomSummary{Content: it.Summary, Type: "text"}
 		}
 		for _, t := range it.Themes {
-			e.Categories = append(e.Categories, atomCategory{Term: t.ID, Scheme: themeScheme, Label: label(t.ID)})
+			// The label says why: "Ondermijning (drugs*, witwas*)".
+			l := label(t.ID)
+			if len(t.Matched) > 0 {
+				l += " (" + strings.Join(t.Matched, ", ") + ")"
+			}
+			e.Categories = append(e.Categories, atomCategory{Term: t.ID, Scheme: themeScheme, Label: l})
 		}
 		f.Entries = append(f.Entries, e)
 	}
@@ -212,11 +217,26 @@ func renderJSON(info feedInfo, items []item.Item) ([]byte, error) {
 				Authors:       []*feeds.JSONAuthor{{Name: it.Source}},
 				Tags:          it.ThemeIDs(),
 			},
-			Baken: jsonExt{Source: it.Source, Themes: it.Themes, Places: it.Places, Districts: it.Districts, AlsoAt: it.AlsoAt, DateGuessed: it.DateGuessed},
+			Baken: jsonExt{
+				Source:      it.Source,
+				Themes:      orEmpty(it.Themes),
+				Places:      orEmpty(it.Places),
+				Districts:   orEmpty(it.Districts),
+				AlsoAt:      it.AlsoAt,
+				DateGuessed: it.DateGuessed,
+			},
 		}
 		f.Items = append(f.Items, ji)
 	}
 	return json.MarshalIndent(f, "", "  ")
+}
+
+// orEmpty makes JSON show [] rather than null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func marshalXML(v any) ([]byte, error) {

@@ -32,6 +32,9 @@ func (p *Publisher) Handler() http.Handler {
 	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
 	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
 	mux.HandleFunc("GET /healthz", p.serveHealth)
+	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
+	mux.HandleFunc("POST /api/overrides", p.postOverride)
+	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
 	mux.HandleFunc("GET /{$}", p.serveIndex)
 	return mux
 }
@@ -123,7 +126,7 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: snap.Changed.Truncate(time.Second)}
+	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: snap.Touched.Truncate(time.Second)}
 	p.cache.Store(ck, doc)
 	return doc, nil
 }

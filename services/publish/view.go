@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
 )
 
@@ -36,19 +37,25 @@ func feedKeys(it *item.Item) []string {
 // stream on start.
 type View struct {
 	mu    sync.RWMutex
-	items map[string]*item.Item
+	items map[string]*item.Item // as curated, before overrides
+	shown map[string]*item.Item // as shown, after overrides; absent if hidden
 	feeds map[string]*feedItems
+	// Editors' overrides: from the API (edits) and the rules file (rules).
+	// An item's edits, when it has any, replace its rules.
+	edits map[string]curation.State
+	rules curation.Rules
 }
 
 type feedItems struct {
 	items   []*item.Item // newest first
 	version uint64       // bumped on every change, keys the render cache
 	changed time.Time    // last change of any item in the feed
+	touched time.Time    // when the feed last changed here: Last-Modified
 }
 
 // NewView returns an empty view.
 func NewView() *View {
-	return &View{items: map[string]*item.Item{}, feeds: map[string]*feedItems{}}
+	return &View{items: map[string]*item.Item{}, shown: map[string]*item.Item{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}}
 }
 
 // Put adds an item or replaces the previous version with the same id,
@@ -56,15 +63,73 @@ func NewView() *View {
 func (v *View) Put(it item.Item) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if old, ok := v.items[it.ID]; ok {
+	v.items[it.ID] = &it
+	v.place(it.ID)
+}
+
+// SetOverride records an item's state from the API and re-places the item.
+func (v *View) SetOverride(id string, st curation.State) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if st.Empty() {
+		delete(v.edits, id)
+	} else {
+		v.edits[id] = st
+	}
+	v.place(id)
+}
+
+// SetRules replaces the rules file's overrides and re-places every item they
+// touched before or touch now.
+func (v *View) SetRules(r curation.Rules) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	old := v.rules
+	v.rules = r
+	for id := range old {
+		v.place(id)
+	}
+	for id := range r {
+		v.place(id)
+	}
+}
+
+// Override returns the overrides in force for an item.
+func (v *View) Override(id string) curation.State {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.override(id)
+}
+
+func (v *View) override(id string) curation.State {
+	if st, ok := v.edits[id]; ok {
+		return st
+	}
+	return v.rules[id]
+}
+
+// place takes an item out of the feeds it is shown in and puts it in the
+// feeds its current version and overrides say. The caller holds mu.
+func (v *View) place(id string) {
+	if old, ok := v.shown[id]; ok {
 		for _, k := range feedKeys(old) {
 			f := v.feeds[k]
-			f.items = slices.DeleteFunc(f.items, func(x *item.Item) bool { return x.ID == it.ID })
+			f.items = slices.DeleteFunc(f.items, func(x *item.Item) bool { return x.ID == id })
 			f.version++
+			f.touched = time.Now()
 		}
+		delete(v.shown, id)
+	}
+	raw, ok := v.items[id]
+	if !ok {
+		return
+	}
+	it, visible := v.override(id).Apply(*raw)
+	if !visible {
+		return
 	}
 	p := &it
-	v.items[it.ID] = p
+	v.shown[id] = p
 	for _, k := range feedKeys(p) {
 		f := v.feeds[k]
 		if f == nil {
@@ -75,7 +140,22 @@ func (v *View) Put(it item.Item) {
 		f.items = slices.Insert(f.items, i, p)
 		f.version++
 		f.changed = latest(f.changed, p.LastChange())
+		f.touched = time.Now()
 	}
+}
+
+// Item returns an item as shown (after overrides), whether it is shown at
+// all, and whether it exists.
+func (v *View) Item(id string) (it item.Item, shown, ok bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if p, ok := v.shown[id]; ok {
+		return *p, true, true
+	}
+	if p, ok := v.items[id]; ok {
+		return *p, false, true
+	}
+	return item.Item{}, false, false
 }
 
 func newestFirst(a, b *item.Item) int {
@@ -96,7 +176,8 @@ func latest(a, b time.Time) time.Time {
 type Snapshot struct {
 	Items   []item.Item
 	Version uint64
-	Changed time.Time
+	Changed time.Time // newest item change: the feed's updated date
+	Touched time.Time // when the feed's contents last changed
 	Total   int
 }
 
@@ -108,7 +189,7 @@ func (v *View) Feed(key string, n int) Snapshot {
 	if f == nil {
 		return Snapshot{}
 	}
-	s := Snapshot{Version: f.version, Changed: f.changed, Total: len(f.items)}
+	s := Snapshot{Version: f.version, Changed: f.changed, Touched: f.touched, Total: len(f.items)}
 	for _, p := range f.items[:min(n, len(f.items))] {
 		s.Items = append(s.Items, *p)
 	}

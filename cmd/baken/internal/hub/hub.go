@@ -163,14 +163,22 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("publish") {
-		pub = publish.New(publishOptions(o.Config, cl), log)
-		run = append(run, func(ctx context.Context) error { return pub.Run(ctx, js) })
+		if pub, err = publish.New(ctx, js, publishOptions(o.Config, cl), log); err != nil {
+			return nil, nil, err
+		}
+		run = append(run, pub.Run)
 	}
 	return run, pub, nil
 }
 
 func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options {
-	po := publish.Options{Title: cfg.Publish.Title, BaseURL: cfg.Publish.BaseURL, FeedSize: cfg.Publish.FeedSize}
+	po := publish.Options{
+		Title:     cfg.Publish.Title,
+		BaseURL:   cfg.Publish.BaseURL,
+		FeedSize:  cfg.Publish.FeedSize,
+		RulesFile: cfg.Publish.Rules,
+		APIToken:  cfg.Publish.APIToken,
+	}
 	tax := cl.Taxonomy()
 	for _, id := range tax.IDs() {
 		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})

@@ -1,0 +1,87 @@
+package publish
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/bakenhub/baken/pkg/curation"
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// itemResponse is an item as shown, with why.
+type itemResponse struct {
+	Item      item.Item      `json:"item"`
+	Shown     bool           `json:"shown"`
+	Overrides curation.State `json:"overrides"`
+}
+
+// serveItem answers GET /api/items/{id}: the item after overrides, with
+// its themes (scores and matched terms) and the overrides in force.
+func (p *Publisher) serveItem(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	it, shown, ok := p.view.Item(id)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + id})
+		return
+	}
+	writeJSON(w, http.StatusOK, itemResponse{Item: it, Shown: shown, Overrides: p.view.Override(id)})
+}
+
+// postOverride answers POST /api/overrides with an Override as JSON body:
+// {"item_id","action":"pin|remove|hide|unhide|reset","theme","who","why"}.
+func (p *Publisher) postOverride(w http.ResponseWriter, r *http.Request) {
+	if !p.authorised(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token"})
+		return
+	}
+	var o curation.Override
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body: " + err.Error()})
+		return
+	}
+	if _, _, ok := p.view.Item(o.ItemID); !ok && o.ItemID != "" {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + o.ItemID})
+		return
+	}
+	st, err := p.store.Apply(r.Context(), o, p.themeIDs())
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	p.log.Info("override", "item_id", o.ItemID, "action", o.Action, "theme", o.Theme, "who", o.Who)
+	writeJSON(w, http.StatusOK, st)
+}
+
+// serveAudit answers GET /api/overrides/audit[?item=ID&limit=N].
+func (p *Publisher) serveAudit(w http.ResponseWriter, r *http.Request) {
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	list, err := p.store.Audit(r.Context(), r.URL.Query().Get("item"), limit)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	if list == nil {
+		list = []curation.Override{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (p *Publisher) authorised(r *http.Request) bool {
+	if p.opts.APIToken == "" {
+		return true
+	}
+	got := r.Header.Get("Authorization")
+	return subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+p.opts.APIToken)) == 1
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
