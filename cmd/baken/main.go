@@ -12,6 +12,8 @@ const usage = `baken: a content syndication hub for the Dutch public-safety fiel
 Usage:
   baken run [flags] [service ...]   run the hub (services: ingest classify dedup publish)
   baken classify [--config FILE]    classify JSON Lines items from stdin
+  baken replay --since 720h         run stored raw items through the current classifier again
+  baken backtest --taxonomy F       show which stored items a new taxonomy would change
   baken version
 
 Run 'baken run -h' for the flags of run.
@@ -28,6 +30,10 @@ func main() {
 		err = runCmd(args)
 	case "classify":
 		err = classifyCmd(args, os.Stdin, os.Stdout)
+	case "replay":
+		err = replayCmd(args, os.Stdout)
+	case "backtest":
+		err = backtestCmd(args, os.Stdout)
 	case "version":
 		fmt.Println("baken", version)
 	case "help", "-h", "--help":

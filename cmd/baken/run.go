@@ -20,6 +20,7 @@ func runCmd(args []string) error {
 	httpAddr := fs.String("http", "127.0.0.1:8080", "HTTP listen `address` for feeds, API and metrics")
 	dataDir := fs.String("data", "./data", "`folder` of the embedded NATS JetStream store")
 	natsURL := fs.String("nats", "", "connect to this NATS server or cluster `url` instead of embedding one")
+	natsListen := fs.String("nats-listen", "", "let the embedded NATS server accept clients on this `address` (for replay, backtest, nats CLI)")
 	replicas := fs.Int("replicas", 1, "stream replicas when creating streams on a cluster")
 	demoMode := fs.Bool("demo", false, "serve bundled fixture sources on loopback and use the demo config")
 	logFormat := fs.String("log", "text", "log `format`: text or json")
@@ -55,13 +56,14 @@ func runCmd(args []string) error {
 		return fmt.Errorf("run: give --config FILE or --demo")
 	}
 	return hub.Run(ctx, hub.Options{
-		Config:   cfg,
-		Services: services,
-		DataDir:  *dataDir,
-		NATSURL:  *natsURL,
-		Replicas: *replicas,
-		HTTPAddr: *httpAddr,
-		Log:      log,
+		Config:     cfg,
+		Services:   services,
+		DataDir:    *dataDir,
+		NATSURL:    *natsURL,
+		NATSListen: *natsListen,
+		Replicas:   *replicas,
+		HTTPAddr:   *httpAddr,
+		Log:        log,
 		Listening: func(addr string) {
 			fmt.Fprintf(os.Stderr, "\nBaken is running: http://%s/  (feeds: http://%s/feeds/all.atom)\n\n", addr, addr)
 		},

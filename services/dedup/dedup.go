@@ -114,9 +114,19 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		// Claimed but perhaps never published (a crash in between):
 		// publish again; the message id makes a second copy impossible.
 		return []item.Item{*rec.Item}, nil
-	case rec.TextHash == textHash:
+	case rec.TextHash == textHash && sameClassification(*rec.Item, it):
 		deduped.WithLabelValues("repeat").Inc()
 		return nil, nil
+	case rec.TextHash == textHash:
+		// Same text, new classification (a replay after a taxonomy or
+		// gazetteer change): republish the canonical item, reclassified.
+		canon := *rec.Item
+		canon.Themes, canon.Places, canon.Districts = it.Themes, it.Places, it.Districts
+		if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &canon, TextHash: textHash, Pending: true}, rev); err != nil {
+			return nil, conflict(err)
+		}
+		deduped.WithLabelValues("reclassified").Inc()
+		return []item.Item{canon}, nil
 	}
 	// Same page, new text: an update of the canonical item.
 	if _, err := d.store.claim(ctx, textKey(textHash), it.ID); err != nil {
@@ -163,6 +173,12 @@ func (d *Deduper) merge(ctx context.Context, it item.Item, canonicalID string) (
 	deduped.WithLabelValues("duplicate").Inc()
 	d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canonicalID)
 	return []item.Item{canon}, nil
+}
+
+// sameClassification reports whether a and b have the same themes, places
+// and districts.
+func sameClassification(a, b item.Item) bool {
+	return slices.Equal(a.ThemeIDs(), b.ThemeIDs()) && slices.Equal(a.Places, b.Places) && slices.Equal(a.Districts, b.Districts)
 }
 
 func conflict(err error) error {

@@ -37,9 +37,11 @@ type Options struct {
 	Services []string // empty: all
 	DataDir  string   // embedded server storage, when NATSURL is empty
 	NATSURL  string   // external server or cluster
-	Replicas int      // stream replicas on a cluster
-	HTTPAddr string
-	Log      *slog.Logger
+	// NATSListen opens the embedded server to clients on this address.
+	NATSListen string
+	Replicas   int // stream replicas on a cluster
+	HTTPAddr   string
+	Log        *slog.Logger
 	// Listening, when set, is told the HTTP address once it accepts.
 	Listening func(addr string)
 }
@@ -60,7 +62,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	var ns *server.Server
 	var nc *nats.Conn
 	if o.NATSURL == "" {
-		if ns, err = bus.Embedded(o.DataDir, "", log); err != nil {
+		if ns, err = bus.Embedded(o.DataDir, o.NATSListen, log); err != nil {
 			return err
 		}
 		defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
