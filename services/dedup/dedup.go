@@ -128,7 +128,12 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		deduped.WithLabelValues("reclassified").Inc()
 		return []item.Item{canon}, nil
 	}
-	// Same page, new text: an update of the canonical item.
+	if rec.Item.Source != it.Source {
+		// Another source links to the same page with its own words: a
+		// copy, not an edit of the page.
+		return d.addCopy(ctx, it, rec, rev)
+	}
+	// Same page, new text from its own source: an update.
 	if _, err := d.store.claim(ctx, textKey(textHash), it.ID); err != nil {
 		return nil, err
 	}
@@ -155,23 +160,39 @@ func (d *Deduper) merge(ctx context.Context, it item.Item, canonicalID string) (
 		// The owner claimed the text but has not stored its record yet.
 		return nil, errConflict
 	}
-	canon := *rec.Item
-	if canon.ID == it.ID {
+	if rec.Item.ID == it.ID {
 		return nil, nil
 	}
-	loc := item.Location{Source: it.Source, URL: it.URL}
-	if !slices.Contains(canon.AlsoAt, loc) && canon.URL != it.URL {
-		canon.AlsoAt = append(slices.Clip(canon.AlsoAt), loc)
-		rec.Item, rec.Pending = &canon, true
-		if _, err := d.store.update(ctx, idKey(canonicalID), rec, rev); err != nil {
-			return nil, conflict(err)
-		}
+	outs, err := d.addCopy(ctx, it, rec, rev)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := d.store.create(ctx, idKey(it.ID), record{DuplicateOf: canonicalID, TextHash: it.TextHash()}); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
 		return nil, err
 	}
+	return outs, nil
+}
+
+// addCopy lists it in the also_at of the canonical item in rec and returns
+// the canonical item to republish; nothing when the copy is known already.
+func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uint64) ([]item.Item, error) {
+	canon := *rec.Item
+	loc := item.Location{Source: it.Source, URL: it.URL}
+	if slices.Contains(canon.AlsoAt, loc) || (canon.Source == it.Source && canon.URL == it.URL) {
+		if rec.Pending {
+			// Merged before a crash, perhaps never published: again.
+			return []item.Item{canon}, nil
+		}
+		deduped.WithLabelValues("repeat").Inc()
+		return nil, nil
+	}
+	canon.AlsoAt = append(slices.Clip(canon.AlsoAt), loc)
+	rec.Item, rec.Pending = &canon, true
+	if _, err := d.store.update(ctx, idKey(canon.ID), rec, rev); err != nil {
+		return nil, conflict(err)
+	}
 	deduped.WithLabelValues("duplicate").Inc()
-	d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canonicalID)
+	d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canon.ID)
 	return []item.Item{canon}, nil
 }
 
