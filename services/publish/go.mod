@@ -10,4 +10,9 @@ require (
 
 require github.com/bakenhub/baken/pkg v0.0.0
 
+require (
+	github.com/mmcdole/gofeed v1.4.2 // indirect
+	github.com/mmcdole/goxpp/v2 v2.0.0 // indirect
+)
+
 replace github.com/bakenhub/baken/pkg => ../../pkg

@@ -35,6 +35,7 @@ type Options struct {
 	FeedSize  int     // items per feed
 	Themes    []Label // every theme, in display order
 	Districts []Label // every known district and unit
+	Sources   []Label // every source, for author names
 	RulesFile string  // editors' overrides under version control, optional
 	APIToken  string  // bearer token required by POST /api/overrides, when set
 }
@@ -52,6 +53,7 @@ type Publisher struct {
 	caughtUp atomic.Bool
 	themes   map[string]string
 	dists    map[string]string
+	started  time.Time
 }
 
 // New returns a publisher with an empty view; Run fills it.
@@ -61,7 +63,7 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		return nil, err
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	p := &Publisher{opts: opts, js: js, store: store, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}}
+	p := &Publisher{opts: opts, js: js, store: store, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}, started: time.Now()}
 	for _, t := range opts.Themes {
 		p.themes[t.ID] = t.Name
 	}
@@ -174,6 +176,15 @@ func (p *Publisher) Ready() bool { return p.caughtUp.Load() }
 func (p *Publisher) themeName(id string) string {
 	if n, ok := p.themes[id]; ok {
 		return n
+	}
+	return id
+}
+
+func (p *Publisher) sourceName(id string) string {
+	for _, s := range p.opts.Sources {
+		if s.ID == id {
+			return s.Name
+		}
 	}
 	return id
 }

@@ -14,6 +14,12 @@ import (
 	"github.com/bakenhub/baken/pkg/item"
 )
 
+// namer turns ids into names people read.
+type namer struct {
+	theme  func(id string) string
+	source func(id string) string
+}
+
 // feedInfo is what a rendered feed says about itself.
 type feedInfo struct {
 	Title   string
@@ -80,7 +86,7 @@ type rssItem struct {
 	Categories []string `xml:"category"`
 }
 
-func renderRSS(info feedInfo, items []item.Item, label func(string) string) ([]byte, error) {
+func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	ch := &rssChannel{
 		RssFeed: &feeds.RssFeed{
 			Title:         info.Title,
@@ -103,7 +109,7 @@ func renderRSS(info feedInfo, items []item.Item, label func(string) string) ([]b
 			PubDate:     it.Published.Format(time.RFC1123Z),
 		}}
 		for _, t := range it.Themes {
-			ri.Categories = append(ri.Categories, label(t.ID))
+			ri.Categories = append(ri.Categories, names.theme(t.ID))
 		}
 		ch.Items = append(ch.Items, ri)
 	}
@@ -130,7 +136,7 @@ type atomCategory struct {
 	Label  string `xml:"label,attr,omitempty"`
 }
 
-func renderAtom(info feedInfo, items []item.Item, label func(string) string, themeScheme string) ([]byte, error) {
+func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme string) ([]byte, error) {
 	f := &atomFeed{
 		AtomFeed: &feeds.AtomFeed{
 			Xmlns:   "http://www.w3.org/2005/Atom",
@@ -153,14 +159,14 @@ func renderAtom(info feedInfo, items []item.Item, label func(string) string, the
 			Published: it.Published.Format(time.RFC3339),
 			Links:     []feeds.AtomLink{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
 			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
-			Author:    &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Source}},
+			Author:    &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: names.source(it.Source)}},
 		}}
 		if it.Summary != "" {
 			e.Summary = &feeds.AtomSummary{Content: it.Summary, Type: "text"}
 		}
 		for _, t := range it.Themes {
 			// The label says why: "Ondermijning (drugs*, witwas*)".
-			l := label(t.ID)
+			l := names.theme(t.ID)
 			if len(t.Matched) > 0 {
 				l += " (" + strings.Join(t.Matched, ", ") + ")"
 			}
@@ -191,7 +197,7 @@ type jsonExt struct {
 	DateGuessed bool            `json:"date_guessed,omitempty"`
 }
 
-func renderJSON(info feedInfo, items []item.Item) ([]byte, error) {
+func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	f := &jsonFeed{
 		JSONFeed: &feeds.JSONFeed{
 			Version:     "https://jsonfeed.org/version/1.1",
@@ -214,7 +220,7 @@ func renderJSON(info feedInfo, items []item.Item) ([]byte, error) {
 				Summary:       it.Summary,
 				PublishedDate: &pub,
 				ModifiedDate:  &mod,
-				Authors:       []*feeds.JSONAuthor{{Name: it.Source}},
+				Authors:       []*feeds.JSONAuthor{{Name: names.source(it.Source)}},
 				Tags:          it.ThemeIDs(),
 			},
 			Baken: jsonExt{

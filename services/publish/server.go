@@ -114,19 +114,24 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 	}
 	var body []byte
 	var err error
+	names := namer{theme: p.themeName, source: p.sourceName}
 	switch format {
 	case "rss":
-		body, err = renderRSS(info, snap.Items, p.themeName)
+		body, err = renderRSS(info, snap.Items, names)
 	case "atom":
-		body, err = renderAtom(info, snap.Items, p.themeName, p.opts.BaseURL+"/feeds/themes/")
+		body, err = renderAtom(info, snap.Items, names, p.opts.BaseURL+"/feeds/themes/")
 	case "json":
-		body, err = renderJSON(info, snap.Items)
+		body, err = renderJSON(info, snap.Items, names)
 	}
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: snap.Touched.Truncate(time.Second)}
+	modTime := snap.Touched
+	if modTime.IsZero() {
+		modTime = p.started // an empty feed has been empty since start
+	}
+	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: modTime.Truncate(time.Second)}
 	p.cache.Store(ck, doc)
 	return doc, nil
 }

@@ -185,6 +185,9 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 	for _, id := range tax.IDs() {
 		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})
 	}
+	for _, s := range cfg.Sources {
+		po.Sources = append(po.Sources, publish.Label{ID: s.ID, Name: s.Name})
+	}
 	for _, r := range cl.Gazetteer().Regions() {
 		po.Districts = append(po.Districts, publish.Label{ID: r.ID, Name: r.Name})
 	}
