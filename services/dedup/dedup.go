@@ -79,7 +79,9 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 	}
 	// A new id: is it a copy of a story we already have?
 	if it.GUID != "" {
-		owner, err := d.store.claim(ctx, guidKey(hash(it.GUID)), it.ID)
+		// A GUID is unique only within its feed: two sites may both have
+		// an item "1042".
+		owner, err := d.store.claim(ctx, guidKey(hash(it.Source+"\x00"+it.GUID)), it.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -155,6 +157,14 @@ func (d *Deduper) merge(ctx context.Context, it item.Item, canonicalID string) (
 	rec, rev, ok, err := d.store.get(ctx, idKey(canonicalID))
 	if err != nil {
 		return nil, err
+	}
+	if ok && rec.DuplicateOf != "" {
+		// The GUID's owner was itself merged into another item: that one
+		// is canonical.
+		canonicalID = rec.DuplicateOf
+		if rec, rev, ok, err = d.store.get(ctx, idKey(canonicalID)); err != nil {
+			return nil, err
+		}
 	}
 	if !ok || rec.Item == nil {
 		// The owner claimed the text but has not stored its record yet.

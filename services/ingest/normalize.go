@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (n *Normalizer) Feed(src config.Source, feed *gofeed.Feed, feedURL string) 
 	for i, e := range feed.Items {
 		it, err := n.Entry(src, e, feedURL, lang)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("entry %d (%q): %w", i+1, e.Title, err))
+			errs = append(errs, fmt.Errorf("entry %d (%q): %w", i+1, entryName(e), err))
 			continue
 		}
 		items = append(items, it)
@@ -65,7 +66,7 @@ func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang stri
 	if canonical == "" && e.GUID == "" {
 		return item.Item{}, fmt.Errorf("no link and no guid")
 	}
-	title := strings.TrimSpace(textnorm.StripHTML(e.Title))
+	title := strings.Join(strings.Fields(textnorm.StripHTML(e.Title)), " ")
 	if title == "" {
 		return item.Item{}, fmt.Errorf("no title")
 	}
@@ -105,6 +106,14 @@ func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang stri
 		it.Updated = e.UpdatedParsed.UTC()
 	}
 	return it, nil
+}
+
+// entryName names an entry in errors: its title, else its link or guid.
+func entryName(e *gofeed.Item) string {
+	if name := strings.Join(strings.Fields(e.Title), " "); name != "" {
+		return name
+	}
+	return cmp.Or(e.Link, e.GUID)
 }
 
 // html sanitises an HTML fragment.
