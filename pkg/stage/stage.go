@@ -136,6 +136,10 @@ func (st *Stage) fail(ctx context.Context, js jetstream.JetStream, msg jetstream
 }
 
 func (st *Stage) deadLetter(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, cause error, log *slog.Logger) {
+	// The handler may have used up ctx's deadline; on the last delivery a
+	// failed store would lose the message, so storing gets its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	processed.WithLabelValues(st.Name, "dead").Inc()
 	log.Error("giving up on message", "subject", msg.Subject(), "err", cause)
 	dl := nats.NewMsg(bus.DeadSubject + "." + st.Name)

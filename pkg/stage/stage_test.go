@@ -335,6 +335,7 @@ func TestRunDeadLetters(t *testing.T) {
 		data       func(t *testing.T) []byte
 		handler    stage.Handler
 		maxDeliver int
+		timeout    time.Duration
 		wantCalls  int32
 		wantErr    string // in the Baken-Error header
 		// handlerFails is set when the handler fails every item.
@@ -385,6 +386,19 @@ func TestRunDeadLetters(t *testing.T) {
 			wantErr:      "connection refused",
 			handlerFails: true,
 		},
+		{
+			name: "handler times out until MaxDeliver",
+			data: func(t *testing.T) []byte { b, _ := json.Marshal(cijfers(t)); return b },
+			handler: func(ctx context.Context, _ item.Item) ([]item.Item, error) {
+				<-ctx.Done() // a lookup that never answers
+				return nil, fmt.Errorf("gazetteer lookup: %w", ctx.Err())
+			},
+			maxDeliver:   2,
+			timeout:      200 * time.Millisecond,
+			wantCalls:    2,
+			wantErr:      "context deadline exceeded",
+			handlerFails: true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -394,6 +408,7 @@ func TestRunDeadLetters(t *testing.T) {
 			st := stage.Stage{
 				Name: "classify", Stream: bus.RawStream, Subject: bus.ClassifiedSubject,
 				MaxDeliver: tt.maxDeliver,
+				Timeout:    tt.timeout,
 				Handler: func(ctx context.Context, it item.Item) ([]item.Item, error) {
 					calls.Add(1)
 					return tt.handler(ctx, it)

@@ -112,11 +112,12 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	case rec.DuplicateOf != "":
 		deduped.WithLabelValues("repeat").Inc()
 		return nil, nil // a copy seen again: already merged
-	case rec.Pending:
-		// Claimed but perhaps never published (a crash in between):
-		// publish again; the message id makes a second copy impossible.
-		return []item.Item{*rec.Item}, nil
 	case rec.TextHash == textHash && sameClassification(*rec.Item, it):
+		if rec.Pending {
+			// Claimed but perhaps never published (a crash in between):
+			// publish again; the message id makes a second copy impossible.
+			return []item.Item{*rec.Item}, nil
+		}
 		deduped.WithLabelValues("repeat").Inc()
 		return nil, nil
 	case rec.TextHash == textHash:
