@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bakenhub/baken/cmd/baken/internal/demo"
+	"github.com/bakenhub/baken/cmd/baken/internal/hub"
+)
+
+const factsheet = "Factsheet stand van zaken Ondermijningswetgeving"
+
+// narrowTaxonomy knows one theme, and not the word the factsheet is about.
+const narrowTaxonomy = `themes:
+  - id: terrorisme
+    label: Terrorisme
+    threshold: 2
+    terms:
+      dreigingsniveau: 3
+`
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// themesOf returns the theme ids the hub shows for the item with title.
+func themesOf(t *testing.T, base, title string) []string {
+	t.Helper()
+	resp, err := http.Get(base + "/feeds/all.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var f struct {
+		Items []struct {
+			Title string   `json:"title"`
+			Tags  []string `json:"tags"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&f); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range f.Items {
+		if it.Title == title {
+			return it.Tags
+		}
+	}
+	return nil
+}
+
+// TestBacktestAndReplay runs the demo hub with its NATS port open, then
+// backtests a narrower taxonomy (nothing changes) and replays with it (the
+// feeds change).
+func TestBacktestAndReplay(t *testing.T) {
+	sources := httptest.NewServer(demo.Handler())
+	defer sources.Close()
+	cfg, err := demo.Config(sources.URL, "http://baken.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	natsAddr := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- hub.Run(ctx, hub.Options{Config: cfg, DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NATSListen: natsAddr,
+			Log: slog.New(slog.DiscardHandler), Listening: func(a string) { addr <- a }})
+	}()
+	defer func() { cancel(); <-done }()
+	base := "http://" + <-addr
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(strings.Join(themesOf(t, base, factsheet), ","), "ondermijning") {
+		if time.Now().After(deadline) {
+			t.Fatal("the factsheet never reached the ondermijning feed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	tax := filepath.Join(t.TempDir(), "taxonomy.yaml")
+	if err := os.WriteFile(tax, []byte(narrowTaxonomy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := backtestCmd([]string{"--nats", "nats://" + natsAddr, "--taxonomy", tax}, &out); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	if !strings.Contains(report, "-ondermijning") || !strings.Contains(report, factsheet) {
+		t.Errorf("backtest does not show the factsheet losing ondermijning:\n%s", report)
+	}
+	if got := themesOf(t, base, factsheet); !strings.Contains(strings.Join(got, ","), "ondermijning") {
+		t.Errorf("backtest changed the feeds: factsheet themes %v", got)
+	}
+
+	cfgFile := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfgFile, []byte("classify:\n  taxonomy: "+tax+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := replayCmd([]string{"--nats", "nats://" + natsAddr, "--config", cfgFile}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "replayed") {
+		t.Errorf("replay output: %s", out.String())
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for strings.Contains(strings.Join(themesOf(t, base, factsheet), ","), "ondermijning") {
+		if time.Now().After(deadline) {
+			t.Fatal("after replay the factsheet is still in ondermijning")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The DTN item keeps terrorisme: the narrow taxonomy still has it.
+	if got := themesOf(t, base, "Nieuwe Dreigingsbeeld Terrorisme Nederland (DTN) verschenen"); strings.Join(got, ",") != "terrorisme" {
+		t.Errorf("DTN themes after replay %v, want [terrorisme]", got)
+	}
+}
