@@ -150,6 +150,9 @@ func (c *Config) Validate() error {
 		if !urlPattern.MatchString(s.URL) {
 			errs = append(errs, fmt.Errorf("%s.url %q: want an http(s) URL", field, s.URL))
 		}
+		if s.Home != "" && !idPattern.MatchString(s.Home) {
+			errs = append(errs, fmt.Errorf("%s.home %q: want a district id such as midden-nederland", field, s.Home))
+		}
 		if _, err := cron.ParseStandard(s.Schedule); err != nil {
 			errs = append(errs, fmt.Errorf("%s.schedule %q: %w", field, s.Schedule, err))
 		}
