@@ -111,6 +111,8 @@ func TestPlaces(t *testing.T) {
 		{"city with sourced district", "", "Een nieuwe aanpak in Utrecht.", []string{"Utrecht"}, []string{"utrecht-stad"}},
 		{"part of a municipality", "", "Onrust in Overvecht na een schietpartij.", []string{"Utrecht"}, []string{"utrecht-stad"}},
 		{"former municipality", "", "Een inbraakgolf in Weesp.", []string{"Amsterdam"}, []string{"amsterdam"}},
+		{"merged municipality", "", "Een inbraak in Haren.", []string{"Groningen"}, []string{"groningen"}},
+		{"alias that is a word", "", "This is a grave threat to public order.", nil, nil},
 		{"longest name wins", "", "Een festival in Bergen op Zoom.", []string{"Bergen op Zoom"}, []string{"zeeland-west-brabant"}},
 		{"word, no evidence", "", "Best practices voor een houten hek en huizen in de wijk.", nil, nil},
 		{"word at sentence start", "", "Huizen met achterstallig onderhoud. Houten banken.", nil, nil},
