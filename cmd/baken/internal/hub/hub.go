@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -74,7 +73,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	defer func() {
-		if dErr := drain(nc); dErr != nil {
+		if dErr := drain(nc, log); dErr != nil {
 			err = errors.Join(err, dErr)
 		}
 	}()
@@ -209,7 +208,7 @@ func handler(pub *publish.Publisher) http.Handler {
 }
 
 // drain flushes and closes the connection, waiting for it to finish.
-func drain(nc *nats.Conn) error {
+func drain(nc *nats.Conn, log *slog.Logger) error {
 	closed := make(chan struct{})
 	nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
 	if err := nc.Drain(); err != nil {
@@ -218,7 +217,7 @@ func drain(nc *nats.Conn) error {
 	select {
 	case <-closed:
 	case <-time.After(10 * time.Second):
-		fmt.Fprintln(os.Stderr, "nats drain timed out")
+		log.Warn("nats drain timed out")
 	}
 	return nil
 }
