@@ -1,8 +1,12 @@
 // Package dedup lets one copy of each story through to the publisher. The
-// first item seen is canonical; a later copy (same canonical URL, GUID or
-// normalised text) is merged into it as an also_at location. State lives in
-// JetStream KV, and every claim is an atomic KV create, so concurrent
-// replicas never let two copies of a story through.
+// first item seen is canonical; a later copy is merged into it as an also_at
+// location. A copy is the same canonical URL, GUID or normalised text
+// (exact.go), or a near-duplicate: a repost with a new intro, a cut summary
+// or an extra closing line, found with MinHash bands (sketch.go) and
+// confirmed on the shingles and facts of both texts (similar.go, facts.go).
+// State lives in JetStream KV; every claim is an atomic KV create or
+// compare-and-set, so concurrent replicas never let two copies of a story
+// through (near.go says how for near-duplicates).
 package dedup
 
 import (
@@ -12,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -77,145 +80,67 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 	if ok {
 		return d.seenID(ctx, it, textHash, rec, rev)
 	}
-	// A new id: is it a copy of a story we already have?
-	if it.GUID != "" {
-		// A GUID is unique only within its feed: two sites may both have
-		// an item "1042".
-		owner, err := d.store.claim(ctx, guidKey(hash(it.Source+"\x00"+it.GUID)), it.ID)
-		if err != nil {
-			return nil, err
-		}
-		if owner != it.ID {
-			return d.merge(ctx, it, owner)
-		}
-	}
-	owner, err := d.store.claim(ctx, textKey(textHash), it.ID)
+	// A new id: is it a copy of a story we already have? First exactly,
+	// by GUID or text, then as a near-duplicate.
+	owner, err := exactOwner(ctx, d.store, it, textHash)
 	if err != nil {
 		return nil, err
 	}
 	if owner != it.ID {
-		return d.merge(ctx, it, owner)
+		outs, err := d.merge(ctx, it, match{canonical: owner, similarity: 1})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := d.store.create(ctx, idKey(it.ID), record{DuplicateOf: owner, TextHash: textHash, Similarity: 1}); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+			return nil, err
+		}
+		return outs, nil
 	}
-	if _, err := d.store.create(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true}); err != nil {
+	fp := NewFingerprint(it)
+	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Deciding: len(fp.bands) > 0}
+	if rev, err = d.store.create(ctx, idKey(it.ID), rec); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, errConflict
 		}
 		return nil, err
 	}
+	return d.decide(ctx, fp, rec, rev)
+}
+
+// decide finishes a new item: while rec is deciding, it files the item's
+// bands and looks for the story it is a near-duplicate of (find), then
+// records it as a copy of that story or as a new story.
+func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev uint64) ([]item.Item, error) {
+	it := *rec.Item
+	if rec.Deciding {
+		m, err := find(ctx, d.store, it.ID, fp)
+		if err != nil {
+			return nil, err
+		}
+		if m.canonical != "" {
+			outs, err := d.merge(ctx, it, m)
+			if err != nil {
+				return nil, err
+			}
+			cp := record{DuplicateOf: m.canonical, TextHash: rec.TextHash, Similarity: m.similarity, Print: rec.Print}
+			if _, err := d.store.update(ctx, idKey(it.ID), cp, rev); err != nil {
+				return nil, conflict(err)
+			}
+			return outs, nil
+		}
+		rec.Deciding = false
+		if _, err := d.store.update(ctx, idKey(it.ID), rec, rev); err != nil {
+			return nil, conflict(err)
+		}
+	}
 	deduped.WithLabelValues("new").Inc()
 	return []item.Item{it}, nil
 }
 
-// seenID handles an id already known: a redelivery, a repeat, or an update.
-func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec record, rev uint64) ([]item.Item, error) {
-	switch {
-	case rec.DuplicateOf != "":
-		deduped.WithLabelValues("repeat").Inc()
-		return nil, nil // a copy seen again: already merged
-	case rec.TextHash == textHash && sameClassification(*rec.Item, it):
-		if rec.Pending {
-			// Claimed but perhaps never published (a crash in between):
-			// publish again; the message id makes a second copy impossible.
-			return []item.Item{*rec.Item}, nil
-		}
-		deduped.WithLabelValues("repeat").Inc()
-		return nil, nil
-	case rec.TextHash == textHash:
-		// Same text, new classification (a replay after a taxonomy or
-		// gazetteer change): republish the canonical item, reclassified.
-		canon := *rec.Item
-		canon.Themes, canon.Places, canon.Districts = it.Themes, it.Places, it.Districts
-		if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &canon, TextHash: textHash, Pending: true}, rev); err != nil {
-			return nil, conflict(err)
-		}
-		deduped.WithLabelValues("reclassified").Inc()
-		return []item.Item{canon}, nil
-	}
-	if rec.Item.Source != it.Source {
-		// Another source links to the same page with its own words: a
-		// copy, not an edit of the page.
-		return d.addCopy(ctx, it, rec, rev)
-	}
-	// Same page, new text from its own source: an update.
-	if _, err := d.store.claim(ctx, textKey(textHash), it.ID); err != nil {
-		return nil, err
-	}
-	it.AlsoAt = rec.Item.AlsoAt
-	it.Published = rec.Item.Published
-	if !it.Updated.After(rec.Item.LastChange()) {
-		it.Updated = d.now().UTC().Truncate(time.Second)
-	}
-	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true}, rev); err != nil {
-		return nil, conflict(err)
-	}
-	deduped.WithLabelValues("update").Inc()
-	return []item.Item{it}, nil
-}
-
-// merge records it as a copy of canonical and returns the canonical item
-// with it listed in also_at.
-func (d *Deduper) merge(ctx context.Context, it item.Item, canonicalID string) ([]item.Item, error) {
-	rec, rev, ok, err := d.store.get(ctx, idKey(canonicalID))
-	if err != nil {
-		return nil, err
-	}
-	if ok && rec.DuplicateOf != "" {
-		// The GUID's owner was itself merged into another item: that one
-		// is canonical.
-		canonicalID = rec.DuplicateOf
-		if rec, rev, ok, err = d.store.get(ctx, idKey(canonicalID)); err != nil {
-			return nil, err
-		}
-	}
-	if !ok || rec.Item == nil {
-		// The owner claimed the text but has not stored its record yet.
-		return nil, errConflict
-	}
-	if rec.Item.ID == it.ID {
-		return nil, nil
-	}
-	outs, err := d.addCopy(ctx, it, rec, rev)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := d.store.create(ctx, idKey(it.ID), record{DuplicateOf: canonicalID, TextHash: it.TextHash()}); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
-		return nil, err
-	}
-	return outs, nil
-}
-
-// addCopy lists it in the also_at of the canonical item in rec and returns
-// the canonical item to republish; nothing when the copy is known already.
-func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uint64) ([]item.Item, error) {
-	canon := *rec.Item
-	loc := item.Location{Source: it.Source, URL: it.URL}
-	if slices.Contains(canon.AlsoAt, loc) || (canon.Source == it.Source && canon.URL == it.URL) {
-		if rec.Pending {
-			// Merged before a crash, perhaps never published: again.
-			return []item.Item{canon}, nil
-		}
-		deduped.WithLabelValues("repeat").Inc()
-		return nil, nil
-	}
-	canon.AlsoAt = append(slices.Clip(canon.AlsoAt), loc)
-	rec.Item, rec.Pending = &canon, true
-	if _, err := d.store.update(ctx, idKey(canon.ID), rec, rev); err != nil {
-		return nil, conflict(err)
-	}
-	deduped.WithLabelValues("duplicate").Inc()
-	d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canon.ID)
-	return []item.Item{canon}, nil
-}
-
-// sameClassification reports whether a and b have the same themes, places
-// and districts.
-func sameClassification(a, b item.Item) bool {
-	return slices.Equal(a.ThemeIDs(), b.ThemeIDs()) && slices.Equal(a.Places, b.Places) && slices.Equal(a.Districts, b.Districts)
-}
-
+// conflict turns a failed compare-and-set (10071, or 10164 on a replicated
+// bucket) into errConflict.
 func conflict(err error) error {
-	var apiErr *jetstream.APIError
-	if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
+	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 		return errConflict
 	}
 	return err

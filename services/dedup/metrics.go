@@ -7,5 +7,5 @@ import (
 
 var deduped = promauto.NewCounterVec(prometheus.CounterOpts{
 	Name: "baken_dedup_items_total",
-	Help: "Items seen by dedup, by outcome (new, update, reclassified, duplicate, repeat).",
+	Help: "Items seen by dedup, by outcome (new, update, reclassified, duplicate, near_duplicate, repeat).",
 }, []string{"outcome"})

@@ -22,10 +22,18 @@ type record struct {
 	// Pending is set between claiming an item and publishing it, so a
 	// crash in between republishes on redelivery instead of losing it.
 	Pending bool `json:"pending,omitempty"`
+	// Print is the near-duplicate fingerprint of the version last seen.
+	Print *Fingerprint `json:"print,omitempty"`
+	// Deciding is set while the item files its bands and looks for the
+	// story it may be a copy of; a replica that finds it then waits.
+	Deciding bool `json:"deciding,omitempty"`
+	// Similarity of a copy to its canonical item: 1 for an exact copy.
+	Similarity float64 `json:"similarity,omitempty"`
 }
 
 // store wraps the dedup KV bucket. Keys: "id.<item id>" -> record,
-// "text.<text hash>" and "guid.<hash>" -> the id that claimed them.
+// "text.<text hash>" and "guid.<hash>" -> the id that claimed them,
+// "band.<i>.<hash>" -> the ids filed under a band (kvindex.go).
 type store struct{ kv jetstream.KeyValue }
 
 func idKey(id string) string     { return "id." + id }

@@ -1,0 +1,59 @@
+package dedup
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestDevset guards the figures of `make eval` on the labelled development
+// set: never two stories merged, at least 95% of same-story pairs found,
+// every look-alike kept apart.
+func TestDevset(t *testing.T) {
+	f, err := os.Open("testdata/devset.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	set, err := ReadLabelled(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Evaluate(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	rep.Print(&out)
+	t.Log("\n" + out.String())
+	if p := rep.Pairs.Precision(); p < 1 {
+		t.Errorf("pair precision %.2f, want 1.00: %q", p, rep.Errors)
+	}
+	if r := rep.Pairs.Recall(); r < 0.95 {
+		t.Errorf("pair recall %.2f, want >= 0.95: %q", r, rep.Errors)
+	}
+	for kind, k := range rep.Kinds {
+		if strings.HasPrefix(kind, "lookalike") && k[0] != k[1] {
+			t.Errorf("%s: %d of %d kept apart", kind, k[0], k[1])
+		}
+	}
+	if rep.Stories < 40 || rep.Pairs.TP+rep.Pairs.FN < 20 {
+		t.Errorf("devset shrank: %d stories, %d same-story pairs", rep.Stories, rep.Pairs.TP+rep.Pairs.FN)
+	}
+}
+
+func TestReadLabelledErrors(t *testing.T) {
+	tests := map[string]string{
+		"not json":    "{\"story\":\"a\",\"url\":\"https://a.nl/1\"}\nnot json\n",
+		"no story":    "{\"url\":\"https://a.nl/1\",\"title\":\"x\"}\n",
+		"no identity": "{\"story\":\"a\",\"title\":\"x\"}\n",
+		"bad url":     "{\"story\":\"a\",\"url\":\"ftp://a.nl/1\"}\n",
+	}
+	for name, in := range tests {
+		if _, err := ReadLabelled(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(err.Error(), "devset item") {
+			t.Errorf("%s: error %q does not say which item", name, err)
+		}
+	}
+}

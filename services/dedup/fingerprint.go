@@ -1,0 +1,77 @@
+package dedup
+
+import (
+	"slices"
+
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// shingleWords is how many words one shingle spans.
+const shingleWords = 3
+
+// Fingerprint is what near-duplicate detection knows of an item's text.
+type Fingerprint struct {
+	// Shingles are hashes of every run of three words of the folded title
+	// and text, sorted, each once.
+	Shingles []uint32 `json:"shingles,omitempty"`
+	// Lead are the shingles of the first leadShingles words of the text
+	// (after the title), sorted: a summary cut from a long story has them.
+	Lead []uint32 `json:"lead,omitempty"`
+	// Facts are the figures, dates and names of the text, each with the
+	// words around it (see facts.go), sorted.
+	Facts []uint64 `json:"facts,omitempty"`
+	// bands are the keys under which the item is filed in the
+	// near-duplicate index (see sketch.go); derived, never stored.
+	bands []band
+}
+
+// NewFingerprint fingerprints the title, text and places of it.
+func NewFingerprint(it item.Item) *Fingerprint {
+	toks := tokenize(it)
+	seq := make([]uint64, 0, max(len(toks)-shingleWords+1, 0))
+	for i := 0; i+shingleWords <= len(toks); i++ {
+		seq = append(seq, fnvOffset.add(toks[i].word).add(toks[i+1].word).add(toks[i+2].word).sum())
+	}
+	body := 0 // the first shingle that starts after the title
+	for body < len(seq) && toks[body].title {
+		body++
+	}
+	lead := seq[body:min(body+leadShingles, len(seq))]
+	fp := &Fingerprint{Shingles: shingleSet(seq), Lead: shingleSet(lead), Facts: facts(toks, it.Places)}
+	if len(fp.Shingles) >= minShingles {
+		fp.bands = bands(seq, lead)
+	}
+	return fp
+}
+
+// shingleSet keeps the top 32 bits of each shingle hash, sorted, each once.
+func shingleSet(seq []uint64) []uint32 {
+	set := make([]uint32, len(seq))
+	for i, h := range seq {
+		set[i] = uint32(h >> 32)
+	}
+	slices.Sort(set)
+	return slices.Compact(set)
+}
+
+// hasher hashes a sequence of words: FNV-1a with a separator after each
+// word, mixed at the end.
+type hasher uint64
+
+const fnvOffset hasher = 14695981039346656037
+
+func (h hasher) add(w string) hasher {
+	for i := 0; i < len(w); i++ {
+		h = (h ^ hasher(w[i])) * 1099511628211
+	}
+	return (h ^ 0xff) * 1099511628211
+}
+
+func (h hasher) sum() uint64 { return mix(uint64(h)) }
+
+// mix is the splitmix64 finaliser: every input bit moves every output bit.
+func mix(h uint64) uint64 {
+	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+	h = (h ^ h>>27) * 0x94d049bb133111eb
+	return h ^ h>>31
+}

@@ -1,0 +1,85 @@
+package dedup
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// Matcher decides, for items in arrival order, which are copies of an
+// earlier one: the dedup stage's logic (exactOwner, then find on the
+// near-duplicate index) with its state in memory instead of NATS. baken
+// dedup, the eval and the benchmarks use it. Not safe for concurrent use.
+type Matcher struct {
+	idx  *memIndex
+	seen map[string]Result
+}
+
+// Result is the decision for one item.
+type Result struct {
+	ID string
+	// DuplicateOf is the id of the canonical item this one is a copy of;
+	// "" for a new story.
+	DuplicateOf string
+	// Similarity to the canonical item: 1 for an exact copy, the share of
+	// shingles in common for a near-duplicate, 0 for a new story.
+	Similarity float64
+}
+
+// NewMatcher returns a Matcher that has seen nothing yet.
+func NewMatcher() *Matcher {
+	return &Matcher{idx: newMemIndex(), seen: map[string]Result{}}
+}
+
+// Add decides whether it is a new story or a copy of one seen before. An id
+// seen before is the same item (an update or a repeat): it gets the same
+// answer as the first time.
+func (m *Matcher) Add(it item.Item) (Result, error) {
+	if r, ok := m.seen[it.ID]; ok {
+		return r, nil
+	}
+	ctx := context.Background()
+	r := Result{ID: it.ID}
+	owner, err := exactOwner(ctx, m.idx, it, it.TextHash())
+	if err != nil {
+		return r, err
+	}
+	if owner != it.ID {
+		r.DuplicateOf, r.Similarity = owner, 1
+		if o := m.seen[owner]; o.DuplicateOf != "" {
+			r.DuplicateOf = o.DuplicateOf
+		}
+	} else {
+		fp := NewFingerprint(it)
+		m.idx.put(it.ID, entry{print: fp, deciding: true})
+		found, err := find(ctx, m.idx, it.ID, fp)
+		if err != nil {
+			return r, err
+		}
+		r.DuplicateOf, r.Similarity = found.canonical, found.similarity
+		m.idx.put(it.ID, entry{print: fp, duplicateOf: found.canonical})
+	}
+	m.seen[it.ID] = r
+	return r, nil
+}
+
+// WithID returns it with a canonical URL and the id ingest would give it,
+// when it has no id yet.
+func WithID(it item.Item) (item.Item, error) {
+	if it.ID != "" {
+		return it, nil
+	}
+	if it.URL != "" {
+		u, err := item.Canonical(it.URL, "")
+		if err != nil {
+			return it, err
+		}
+		it.URL = u
+	}
+	if it.URL == "" && it.GUID == "" {
+		return it, fmt.Errorf("dedup: item %q has no id, url or guid", it.Title)
+	}
+	it.ID = item.NewID(it.URL, it.Source, it.GUID)
+	return it, nil
+}

@@ -1,0 +1,89 @@
+package dedup
+
+import "context"
+
+// index is the near-duplicate index find works on: LSH buckets of ids and
+// what is known of each filed id. The dedup stage keeps it in JetStream KV
+// (store), baken dedup and the benchmarks in memory (memIndex).
+type index interface {
+	// file adds id to the bucket of b and returns the ids filed there
+	// before it, oldest first. Filing is atomic per bucket: of two items
+	// filed at once, the later one gets the earlier one back. Filing an id
+	// again changes nothing and returns what came before it.
+	file(ctx context.Context, b band, id string) ([]string, error)
+	// entry returns what is known of a filed id; false once it expired.
+	entry(ctx context.Context, id string) (entry, bool, error)
+}
+
+// entry is what the index knows of one filed item.
+type entry struct {
+	print       *Fingerprint
+	duplicateOf string // set for a copy: the id of its canonical item
+	deciding    bool   // filed, not yet known to be a new story or a copy
+}
+
+// match is what find decided: a copy of canonical, or a new story.
+type match struct {
+	canonical  string // "" for a new story
+	similarity float64
+}
+
+// find files the bands of fp under id, in ascending order, and stops at the
+// first item filed before it in one of them that fp confirms as a copy of
+// the same story: its canonical item is the match.
+//
+// This is what keeps concurrent replicas from letting two copies through.
+// Items that are copies of each other share a band (that is how they are
+// found at all); take the first such band in ascending order. Both file it,
+// and filing is atomic, so one of them, say B, gets the other, A, back from
+// it. If A is still deciding, B fails with errConflict and is retried until
+// A has decided; then B becomes a copy of A or of A's canonical item. B
+// stops there and never files a later band, so A cannot get B back from
+// any, and A never waits on B: no cycle, no deadlock, one canonical.
+func find(ctx context.Context, idx index, id string, fp *Fingerprint) (match, error) {
+	checked := map[string]bool{id: true}
+	for _, b := range fp.bands {
+		before, err := idx.file(ctx, b, id)
+		if err != nil {
+			return match{}, err
+		}
+		for _, c := range before {
+			if checked[c] {
+				continue
+			}
+			checked[c] = true
+			m, err := confirm(ctx, idx, fp, c)
+			if err != nil || m.canonical != "" {
+				return m, err
+			}
+		}
+	}
+	return match{}, nil
+}
+
+// confirm checks fp against the filed item c and, when c is a copy, against
+// c's canonical item too: a chain of summaries must not join two stories
+// that differ in their figures.
+func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, error) {
+	e, ok, err := idx.entry(ctx, c)
+	if err != nil || !ok || e.print == nil {
+		return match{}, err
+	}
+	sim, dup := duplicate(fp, e.print)
+	switch {
+	case !dup:
+		return match{}, nil
+	case e.deciding:
+		return match{}, errConflict
+	case e.duplicateOf == "":
+		return match{canonical: c, similarity: sim}, nil
+	}
+	canon, ok, err := idx.entry(ctx, e.duplicateOf)
+	if err != nil || !ok || canon.print == nil {
+		return match{}, err
+	}
+	if sim, dup = duplicate(fp, canon.print); !dup {
+		return match{}, nil
+	}
+	return match{canonical: e.duplicateOf, similarity: sim}, nil
+}

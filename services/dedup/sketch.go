@@ -1,0 +1,80 @@
+package dedup
+
+import (
+	"fmt"
+	"slices"
+)
+
+// The near-duplicate index is MinHash with LSH bands. A text's sketch is,
+// for each of sketchSize hash functions, the smallest hash of its shingles;
+// two texts agree on one entry with a probability equal to the Jaccard
+// similarity of their shingle sets. Entries are grouped by bandRows into
+// bands, and an item is filed under the hash of each band: two texts with
+// Jaccard similarity J share at least one band with probability
+// 1-(1-J^bandRows)^bands (J=0.5: 0.99; J=0.3: 0.78).
+//
+// A cut summary has far fewer shingles than the story it was cut from, so
+// their Jaccard similarity is low although one contains the other. So the
+// lead, the first leadShingles shingles after the title, gets a sketch of
+// its own too, filed in the same bands: the summary meets the story's lead.
+//
+// Lookups cost the same with 1,000 or 1,000,000 items filed: a band key is
+// a hash lookup, and a bucket holds at most bucketSize ids.
+const (
+	sketchSize   = 32
+	bandRows     = 2
+	numBands     = sketchSize / bandRows
+	leadShingles = 40
+	// minShingles: a shorter text (a title with a line) is compared only
+	// as an exact copy.
+	minShingles = 10
+)
+
+// band is a key of the index: the band's number in the top 8 bits, the
+// hash of its sketch entries below.
+type band uint64
+
+// key is the band's key in the KV bucket: "band.<i>.<hash>".
+func (b band) key() string { return fmt.Sprintf("band.%d.%014x", b>>56, uint64(b)&(1<<56-1)) }
+
+// permutations are the sketch's hash functions, h(x) = a*x + b: fixed, as
+// they are part of the stored index (changing them orphans every band).
+var permA, permB = func() (a, b [sketchSize]uint64) {
+	s := uint64(0x6a09e667f3bcc908) // splitmix64 from a fixed seed
+	next := func() uint64 { s += 0x9e3779b97f4a7c15; return mix(s) }
+	for i := range sketchSize {
+		a[i], b[i] = next()|1, next()
+	}
+	return a, b
+}()
+
+// bands returns the sorted, distinct bands of the whole text and of its
+// lead, given the hashes of their shingles.
+func bands(seq, lead []uint64) []band {
+	out := make([]band, 0, 2*numBands)
+	for _, sk := range [][sketchSize]uint64{sketch(seq), sketch(lead)} {
+		for i := range numBands {
+			h := fnvOffset
+			for _, v := range sk[i*bandRows : (i+1)*bandRows] {
+				h = (h ^ hasher(v)) * 1099511628211
+			}
+			out = append(out, band(uint64(i)<<56|h.sum()>>8))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sketch returns the smallest value of each hash function over seq.
+func sketch(seq []uint64) [sketchSize]uint64 {
+	var sk [sketchSize]uint64
+	for i := range sk {
+		sk[i] = ^uint64(0)
+	}
+	for _, x := range seq {
+		for i := range sketchSize {
+			sk[i] = min(sk[i], x*permA[i]+permB[i])
+		}
+	}
+	return sk
+}
