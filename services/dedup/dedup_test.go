@@ -209,10 +209,29 @@ func TestHandle(t *testing.T) {
 		"Hoe het Veiligheidsnetwerk Oost-Nederland werkt aan een Regionale preventieve aanpak", "<p>Het Veiligheidsnetwerk Oost-Nederland werkt aan een regionale preventieve aanpak van ondermijning.</p>",
 		time.Date(2023, 10, 2, 12, 0, 0, 0, cet))
 
+	// The NCTV's full article, the coalition's summary cut from it, and a
+	// repost with a new intro: near-duplicates, not exact ones.
+	dtnFull := with(a, func(it *item.Item) { it.Content += "<p>" + dtnMore + "</p>" })
+	dtnIntro := nhRepost(t, a)
+	editedRepost := story(t, "veiligheidscoalitie", "https://www.veiligheidscoalitie.nl/nieuws/factsheet-ondermijningswetgeving", "",
+		edited.Title, edited.Content+"<p>Bron: Rijksoverheid.</p>", time.Date(2019, 7, 15, 9, 0, 0, 0, cet))
+
 	scenarios := []struct {
 		name  string
 		steps []step
 	}{
+		{"near-duplicates are merged: a cut summary, a new intro", []step{
+			{"the full story", dtnFull, true, []want{{id: a.ID}}},
+			{"a summary cut from it", b, true, []want{{id: a.ID, alsoAt: []item.Location{loc(b)}}}},
+			{"a repost with an intro", dtnIntro, true, []want{{id: a.ID, alsoAt: []item.Location{loc(b), loc(dtnIntro)}}}},
+			{"the summary again", b, true, nil},
+			{"the repost again", dtnIntro, true, nil},
+		}},
+		{"a near-duplicate of an updated story", []step{
+			{"original", factsheet(t), true, []want{{id: factsheet(t).ID}}},
+			{"edited", edited, true, []want{{id: factsheet(t).ID, updated: true}}},
+			{"a repost of the new text", editedRepost, true, []want{{id: factsheet(t).ID, updated: true, alsoAt: []item.Location{loc(editedRepost)}}}},
+		}},
 		{"new item passes, a repeat is dropped", []step{
 			{"new", a, true, []want{{id: a.ID, title: a.Title}}},
 			{"again", a, true, nil},
@@ -373,6 +392,11 @@ func TestHandleConcurrentReplicas(t *testing.T) {
 			a.Title = fmt.Sprintf("Factsheet stand van zaken Ondermijningswetgeving, deel %d", n)
 			return a, a
 		}},
+		{"near-duplicates at two urls", func(t *testing.T, n int) (item.Item, item.Item) {
+			a := roundDTN(t, n)
+			a.Content += "<p>" + dtnMore + "</p>"
+			return a, nhRepost(t, roundDTN(t, n))
+		}},
 		{"same guid at two urls", func(t *testing.T, n int) (item.Item, item.Item) {
 			a := buit(t)
 			a.GUID = fmt.Sprintf("https://nh-sv.nl/?p=%d", 9000+n)
@@ -484,4 +508,22 @@ func TestHandleErrorsAreTransient(t *testing.T) {
 	if errors.Is(err, stage.ErrPermanent) {
 		t.Errorf("a lost connection is a permanent error: %v", err)
 	}
+}
+
+// nhRepost is it as Noord-Holland Samen Veilig reposts it: its own URL and
+// title, and a sentence of its own before the text.
+func nhRepost(t testing.TB, it item.Item) item.Item {
+	r := story(t, "nh-samenveilig", "https://nh-sv.nl/nieuws/"+it.ID[:8]+"/?utm_source=nieuwsbrief", "",
+		"Dreigingsniveau terrorisme verhoogd", "<p>Ook voor de professionals in Noord-Holland is dit relevant nieuws.</p>"+it.Content,
+		it.Published.Add(24*time.Hour))
+	return r
+}
+
+// roundDTN is the DTN story of another date, at a URL of its own: a story
+// of its own in round n of a test.
+func roundDTN(t testing.TB, n int) item.Item {
+	a := dtnNCTV(t)
+	a.Content = strings.Replace(a.Content, "Op 12 december", fmt.Sprintf("Op %d november", n+1), 1)
+	a.GUID = fmt.Sprintf("%s-ronde-%d", a.GUID, n)
+	return moved(t, a, fmt.Sprintf("%s-ronde-%d", a.URL, n))
 }

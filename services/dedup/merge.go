@@ -31,12 +31,16 @@ func (d *Deduper) merge(ctx context.Context, it item.Item, m match) ([]item.Item
 	if rec.Item.ID == it.ID {
 		return nil, nil
 	}
-	return d.addCopy(ctx, it, rec, rev, m.similarity)
+	outs, err := d.addCopy(ctx, it, rec, rev, m.near)
+	if err == nil && len(outs) > 0 {
+		d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canonicalID, "similarity", m.similarity)
+	}
+	return outs, err
 }
 
 // addCopy lists it in the also_at of the canonical item in rec and returns
 // the canonical item to republish; nothing when the copy is known already.
-func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uint64, similarity float64) ([]item.Item, error) {
+func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uint64, near bool) ([]item.Item, error) {
 	canon := *rec.Item
 	loc := item.Location{Source: it.Source, URL: it.URL}
 	if slices.Contains(canon.AlsoAt, loc) || (canon.Source == it.Source && canon.URL == it.URL) {
@@ -53,10 +57,9 @@ func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uin
 		return nil, conflict(err)
 	}
 	outcome := "duplicate"
-	if similarity < 1 {
+	if near {
 		outcome = "near_duplicate"
 	}
 	deduped.WithLabelValues(outcome).Inc()
-	d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canon.ID, "similarity", similarity)
 	return []item.Item{canon}, nil
 }

@@ -22,10 +22,11 @@ type entry struct {
 	deciding    bool   // filed, not yet known to be a new story or a copy
 }
 
-// match is what find decided: a copy of canonical, or a new story.
+// match is what was decided: a copy of canonical, or a new story.
 type match struct {
 	canonical  string // "" for a new story
 	similarity float64
+	near       bool // found by find, not by an exact key
 }
 
 // find files the bands of fp under id, in ascending order, and stops at the
@@ -76,7 +77,7 @@ func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, 
 	case e.deciding:
 		return match{}, errConflict
 	case e.duplicateOf == "":
-		return match{canonical: c, similarity: sim}, nil
+		return match{canonical: c, similarity: sim, near: true}, nil
 	}
 	canon, ok, err := idx.entry(ctx, e.duplicateOf)
 	if err != nil || !ok || canon.print == nil {
@@ -85,5 +86,5 @@ func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, 
 	if sim, dup = duplicate(fp, canon.print); !dup {
 		return match{}, nil
 	}
-	return match{canonical: e.duplicateOf, similarity: sim}, nil
+	return match{canonical: e.duplicateOf, similarity: sim, near: true}, nil
 }

@@ -47,7 +47,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	if rec.Item.Source != it.Source {
 		// Another source links to the same page with its own words: a
 		// copy, not an edit of the page.
-		return d.addCopy(ctx, it, rec, rev, 1)
+		return d.addCopy(ctx, it, rec, rev, false)
 	}
 	// Same page, new text from its own source: an update. Its bands are
 	// filed so that copies of the new text find it.

@@ -1,0 +1,223 @@
+package dedup
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/bus/natstest"
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// TestNearCopiesOnFourReplicas: four replicas, each on its own connection,
+// get four versions of one story at the same moment: the full story, a cut
+// summary, a repost with a new intro, one with a closing line. Exactly one
+// comes through as a new story; the other three are merged into it.
+func TestNearCopiesOnFourReplicas(t *testing.T) {
+	const rounds = 8
+	s := natstest.Run(t, "")
+	var ds []*Deduper
+	for range 4 {
+		_, js := natstest.Connect(t, s)
+		ds = append(ds, newDeduper(t, js))
+	}
+	for n := range rounds {
+		full := roundDTN(t, n)
+		full.Content += "<p>" + dtnMore + "</p>"
+		cut := with(roundDTN(t, n), func(it *item.Item) {
+			it.Source, it.GUID = "veiligheidscoalitie", ""
+			*it = moved(t, *it, fmt.Sprintf("https://www.veiligheidscoalitie.nl/nieuws/dtn-ronde-%d", n))
+		})
+		intro := nhRepost(t, roundDTN(t, n))
+		closing := story(t, "veiligheidsalliantie", fmt.Sprintf("https://www.veiligheidsalliantie.nl/nieuws/dtn-%d", n), "",
+			full.Title, full.Content+"<p>Meer informatie vindt u op de website van de NCTV.</p>", full.Published.Add(48*time.Hour))
+		versions := []item.Item{full, cut, intro, closing}
+
+		var wg sync.WaitGroup
+		outs := make([][]item.Item, len(versions))
+		start := make(chan struct{})
+		for i, it := range versions {
+			wg.Go(func() {
+				<-start
+				outs[i] = process(t, ds[i], it)
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		var canon string
+		fresh := 0
+		for _, o := range slices.Concat(outs...) {
+			if canon == "" {
+				canon = o.ID
+			}
+			if o.ID != canon {
+				t.Fatalf("round %d: two stories came through: %v", n, titles(slices.Concat(outs...)))
+			}
+			if len(o.AlsoAt) == 0 {
+				fresh++
+			}
+		}
+		if fresh != 1 {
+			t.Errorf("round %d: %d outputs without also_at, want exactly 1 new story", n, fresh)
+		}
+		rec, _, ok, err := ds[0].store.get(context.Background(), idKey(canon))
+		if err != nil || !ok || rec.Item == nil || rec.Deciding || rec.Pending {
+			t.Fatalf("round %d: canonical record %+v, %v, %v", n, rec, ok, err)
+		}
+		if len(rec.Item.AlsoAt) != 3 {
+			t.Errorf("round %d: canonical also_at %v, want the 3 other versions", n, rec.Item.AlsoAt)
+		}
+		for _, it := range versions {
+			if it.ID == canon {
+				continue
+			}
+			cp, _, ok, err := ds[0].store.get(context.Background(), idKey(it.ID))
+			if err != nil || !ok || cp.DuplicateOf != canon || cp.Deciding || cp.Similarity < minSimilarity || cp.Similarity > 1 {
+				t.Errorf("round %d: record of the %s copy: duplicate_of %q similarity %.2f deciding %v, %v %v", n, it.Source, cp.DuplicateOf, cp.Similarity, cp.Deciding, ok, err)
+			}
+		}
+	}
+}
+
+// TestBandsInTheDedupBucket: the index lives in the dedup bucket, under
+// band keys, and ages out with the bucket's retention.
+func TestBandsInTheDedupBucket(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	ctx := context.Background()
+	retention := 30 * 24 * time.Hour
+	opts := bus.DefaultOptions()
+	opts.DedupRetention = retention
+	if err := bus.Setup(ctx, js, opts); err != nil {
+		t.Fatal(err)
+	}
+	d := newDeduper(t, js)
+	full := with(dtnNCTV(t), func(it *item.Item) { it.Content += "<p>" + dtnMore + "</p>" })
+	process(t, d, full)
+
+	kv, err := js.KeyValue(ctx, bus.DedupBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := kv.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TTL() != retention {
+		t.Errorf("bucket TTL %v, want the retention %v", st.TTL(), retention)
+	}
+	fp := NewFingerprint(full)
+	for _, b := range fp.bands {
+		e, err := kv.Get(ctx, b.key())
+		if err != nil {
+			t.Fatalf("band %s: %v", b.key(), err)
+		}
+		if got := decodeBucket(e.Value()); !slices.Equal(got, []string{full.ID}) {
+			t.Errorf("band %s holds %q, want the story's id", b.key(), got)
+		}
+	}
+	if len(fp.bands) < numBands || len(fp.bands) > 2*numBands {
+		t.Errorf("%d bands, want %d to %d", len(fp.bands), numBands, 2*numBands)
+	}
+}
+
+// TestFile: filing is idempotent, returns what came before, and a bucket
+// keeps its latest bucketSize ids; the same in memory and in KV.
+func TestFile(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	kv, err := js.KeyValue(context.Background(), bus.DedupBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, idx := range map[string]index{"memory": newMemIndex(), "kv": store{kv}} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			const b = band(3<<56 | 0xabcdef)
+			var ids []string
+			for i := range bucketSize + 4 {
+				id := fmt.Sprintf("item%02d", i)
+				before, err := idx.file(ctx, b, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := ids[max(len(ids)-bucketSize, 0):]; !slices.Equal(before, want) {
+					t.Fatalf("filing %s returned %q, want %q", id, before, want)
+				}
+				ids = append(ids, id)
+			}
+			last := ids[len(ids)-1]
+			again, err := idx.file(ctx, b, last)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := ids[len(ids)-bucketSize : len(ids)-1]; !slices.Equal(again, want) {
+				t.Errorf("filing %s again returned %q, want %q", last, again, want)
+			}
+			if before, _ := idx.file(ctx, band(4<<56|0xabcdef), "other"); len(before) != 0 {
+				t.Errorf("another band holds %q", before)
+			}
+			if _, ok, err := idx.entry(ctx, "item00"); ok || err != nil {
+				t.Errorf("entry of an id never stored: %v %v", ok, err)
+			}
+		})
+	}
+}
+
+// TestFileConcurrently: replicas filing one band at once; every one of
+// them gets back exactly the ids filed before it.
+func TestFileConcurrently(t *testing.T) {
+	s := natstest.Run(t, "")
+	const replicas = 6
+	var stores []store
+	for range replicas {
+		_, js := natstest.Connect(t, s)
+		kv, err := js.KeyValue(context.Background(), bus.DedupBucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, store{kv})
+	}
+	const b = band(7<<56 | 0x1234)
+	befores := make([][]string, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() {
+			var err error
+			if befores[i], err = stores[i].file(context.Background(), b, fmt.Sprintf("replica%d", i)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	e, err := stores[0].kv.Get(context.Background(), b.key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := decodeBucket(e.Value())
+	if len(final) != replicas {
+		t.Fatalf("bucket %q, want all %d ids", final, replicas)
+	}
+	for i, before := range befores {
+		pos := slices.Index(final, fmt.Sprintf("replica%d", i))
+		if !slices.Equal(before, final[:pos]) {
+			t.Errorf("replica %d got %q back, want the ids before it, %q", i, before, final[:pos])
+		}
+	}
+}
+
+func TestBandKey(t *testing.T) {
+	b := band(5<<56 | 0x00beef)
+	if got, want := b.key(), "band.5.0000000000beef"; got != want {
+		t.Errorf("key = %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(band(15<<56).key(), "band.15.") {
+		t.Errorf("key of band 15 = %q", band(15<<56).key())
+	}
+}
