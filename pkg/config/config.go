@@ -37,6 +37,8 @@ type Source struct {
 	// no place get it.
 	Home     string `yaml:"home"`
 	Language string `yaml:"language"`
+	// Scrape configures a source of kind html (see scrape.go).
+	Scrape *Scrape `yaml:"scrape"`
 }
 
 // Ingest configures fetching.
@@ -46,6 +48,16 @@ type Ingest struct {
 	MaxBytes   int64         `yaml:"max_bytes"`
 	UserAgent  string        `yaml:"user_agent"`
 	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// MinInterval and MaxInterval turn on adaptive polling: a source is
+	// fetched when an interval fitted to its post rate, within these
+	// bounds, has passed (its schedule says how often to check).
+	MinInterval time.Duration `yaml:"min_interval"`
+	MaxInterval time.Duration `yaml:"max_interval"`
+	// HostDelay is the least time between two requests to one host; one
+	// request at a time goes to a host.
+	HostDelay time.Duration `yaml:"host_delay"`
+	// Proxy, when set, is the HTTP proxy every fetch goes through.
+	Proxy string `yaml:"proxy"`
 }
 
 // Classify configures theme and district classification.
@@ -83,6 +95,7 @@ func Default() Config {
 			MaxBytes:   10 << 20,
 			UserAgent:  "Baken/1.0 (+https://github.com/bakenhub/baken; feed aggregator)",
 			MaxBackoff: 6 * time.Hour,
+			HostDelay:  time.Second,
 		},
 		Dedup:   Dedup{Retention: 90 * 24 * time.Hour},
 		Publish: Publish{Title: "Baken", BaseURL: "http://127.0.0.1:8080", FeedSize: 50},
@@ -150,6 +163,7 @@ func (c *Config) Validate() error {
 		if !urlPattern.MatchString(s.URL) {
 			errs = append(errs, fmt.Errorf("%s.url %q: want an http(s) URL", field, s.URL))
 		}
+		errs = append(errs, validateScrape(field, s)...)
 		if s.Home != "" && !idPattern.MatchString(s.Home) {
 			errs = append(errs, fmt.Errorf("%s.home %q: want a district id such as midden-nederland", field, s.Home))
 		}
@@ -163,6 +177,7 @@ func (c *Config) Validate() error {
 	if c.Ingest.MaxBytes <= 0 {
 		errs = append(errs, errors.New("ingest.max_bytes: must be positive"))
 	}
+	errs = append(errs, c.Ingest.validatePoliteness()...)
 	if c.Publish.FeedSize <= 0 {
 		errs = append(errs, errors.New("publish.feed_size: must be positive"))
 	}

@@ -12,6 +12,7 @@ sources:
   - id: nctv
     url: https://www.nctv.nl/actueel/nieuws
     kind: html
+    scrape: {item: "ol.common li", title: h3}
   - id: politie-utrecht
     url: https://rss.politie.nl/rss/ab/gemeenten/utrecht/utrecht.xml
     schedule: "*/5 * * * *"
@@ -29,6 +30,13 @@ sources:
 	if cfg.Publish.FeedSize != 50 || cfg.Dedup.Retention != 90*24*time.Hour || cfg.Ingest.Timeout != 30*time.Second {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
+	if cfg.Ingest.HostDelay != time.Second || cfg.Ingest.MaxInterval != 0 {
+		t.Errorf("politeness defaults: host delay %v, max interval %v", cfg.Ingest.HostDelay, cfg.Ingest.MaxInterval)
+	}
+	sc := cfg.Sources[0].Scrape
+	if loc, err := sc.Location(); err != nil || loc.String() != "Europe/Amsterdam" || sc.Pages() != 1 || sc.Follow {
+		t.Errorf("scrape defaults: %v %v, %d pages, follow %v", loc, err, sc.Pages(), sc.Follow)
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -42,6 +50,20 @@ func TestParseErrors(t *testing.T) {
 		{"bad schedule", "sources: [{id: a, url: 'https://a.nl', schedule: 'sometimes'}]", `sources[0].schedule "sometimes"`},
 		{"unknown field", "sources: [{id: a, url: 'https://a.nl', intervall: 5m}]", "field intervall not found"},
 		{"zero feed size", "publish: {feed_size: -1}", "publish.feed_size"},
+		{"html without scrape", "sources: [{id: nctv, url: 'https://www.nctv.nl', kind: html}]", "sources[0].scrape (source nctv): required for kind html"},
+		{"scrape on a feed", "sources: [{id: a, url: 'https://a.nl', scrape: {item: li, title: h3}}]", "sources[0].scrape (source a): only for kind html"},
+		{"no item selector", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {title: h3}}]", `sources[0].scrape.item "" (source a): required`},
+		{"bad selector", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3}}, {id: coalitie, url: 'https://b.nl', kind: html, scrape: {item: 'article.card', title: h3, date: 'span[class=', summary: p}}]",
+			`sources[1].scrape.date "span[class=" (source coalitie): not a CSS selector`},
+		{"bad next selector", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3, next: 'a:nope(1)'}}]", `sources[0].scrape.next "a:nope(1)" (source a): not a CSS selector`},
+		{"body without follow", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3, body: main}}]", `sources[0].scrape.body "main" (source a): needs follow: true`},
+		{"depth", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3, depth: 500}}]", `sources[0].scrape.depth "500" (source a): want 1 to 50 pages`},
+		{"time zone", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3, timezone: Europe/Amsterdm}}]", `sources[0].scrape.timezone "Europe/Amsterdm" (source a)`},
+		{"unknown scrape field", "sources: [{id: a, url: 'https://a.nl', kind: html, scrape: {item: li, title: h3, titel: h2}}]", "field titel not found"},
+		{"intervals", "ingest: {min_interval: 1h, max_interval: 10m}", "ingest.max_interval 10m0s: less than min_interval 1h0m0s"},
+		{"min without max", "ingest: {min_interval: 1h}", "ingest.min_interval 1h0m0s: needs max_interval too"},
+		{"negative delay", "ingest: {host_delay: -1s}", "must not be negative"},
+		{"bad proxy", "ingest: {proxy: 'socks://x'}", `ingest.proxy "socks://x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
