@@ -3,6 +3,7 @@ package ingest
 import (
 	"cmp"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/pkg/textnorm"
+	"github.com/bakenhub/baken/services/ingest/scrape"
 )
 
 // Normalizer turns parsed feed entries into items of the Baken schema.
@@ -70,6 +72,8 @@ func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang stri
 	if title == "" {
 		return item.Item{}, fmt.Errorf("no title")
 	}
+	// Relative links in the text point from the article's page.
+	base := pageOf(link, feedURL)
 	it := item.Item{
 		ID:         item.NewID(canonical, src.ID, e.GUID),
 		Source:     src.ID,
@@ -77,17 +81,17 @@ func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang stri
 		URL:        canonical,
 		Title:      title,
 		Summary:    n.plain(e.Description),
-		Content:    n.html(e.Content),
-		Language:   lang,
+		Content:    n.html(scrape.ResolveLinks(e.Content, base)),
 		Categories: e.Categories,
 		Home:       src.Home,
 	}
 	if it.Content == "" {
-		it.Content = n.html(e.Description)
+		it.Content = n.html(scrape.ResolveLinks(e.Description, base))
 	}
 	if it.Summary == "" {
 		it.Summary = n.plain(e.Content)
 	}
+	it.Language = detectLanguage(it.Title+" "+textnorm.StripHTML(it.Text()), lang)
 	for _, a := range e.Authors {
 		if a != nil && a.Name != "" {
 			it.Authors = append(it.Authors, a.Name)
@@ -124,6 +128,20 @@ func (n *Normalizer) html(s string) string {
 // plain turns an HTML or text fragment into plain text with single spaces.
 func (n *Normalizer) plain(s string) string {
 	return strings.Join(strings.Fields(textnorm.StripHTML(n.html(s))), " ")
+}
+
+// pageOf is the address of an entry's page: its link resolved against the
+// feed's URL, else the feed's URL.
+func pageOf(link, feedURL string) string {
+	b, err := url.Parse(feedURL)
+	if err != nil {
+		return link
+	}
+	u, err := b.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return feedURL
+	}
+	return u.String()
 }
 
 // shortLang turns "nl-NL" into "nl".

@@ -276,7 +276,7 @@ func TestNormalizeEntries(t *testing.T) {
 			title:     "Terrorist threat level raised to 4 (substantial)",
 			published: "2023-12-12T09:00:00Z",
 			updated:   "2023-12-12T09:20:00Z",
-			language:  "nl", // gofeed gives no entry-level xml:lang; the feed's language applies
+			language:  "en", // gofeed gives no entry-level xml:lang: told from the words
 		},
 		{
 			name:      "nctv: updated equal to published is no update",
@@ -593,6 +593,39 @@ func TestNormalizeEncodings(t *testing.T) {
 			}
 			if items[0].Summary != "Het dreigingsniveau gaat van 3 naar 4: reëel." {
 				t.Errorf("summary = %q", items[0].Summary)
+			}
+		})
+	}
+}
+
+// TestNormalizeResolvesRelativeLinks: links and images in a feed entry's
+// text point from the entry's page, so they are made absolute against it.
+func TestNormalizeResolvesRelativeLinks(t *testing.T) {
+	tests := []struct {
+		name, link, content, want string
+	}{
+		{"root-relative link", "https://www.veiligheidsalliantie.nl/nieuws/netwerkbijeenkomst",
+			`<p>Meld je <a href="/aanmelden?id=7">hier</a> aan.</p>`,
+			`<p>Meld je <a href="https://www.veiligheidsalliantie.nl/aanmelden?id=7" rel="noreferrer">hier</a> aan.</p>`},
+		{"path-relative image, relative entry link", "/nieuws/2024/01/04/bijeenkomst",
+			`<p>Zaal</p><img src="img/zaal.jpg" alt="De zaal">`,
+			`<p>Zaal</p><img src="https://www.veiligheidsnetwerk.example/nieuws/2024/01/04/img/zaal.jpg" alt="De zaal"/>`},
+		{"absolute links stay as written", "https://www.nctv.nl/actueel/nieuws/dtn",
+			`<p>Zie <a href="https://english.nctv.nl/dtn">DTN</a>.</p><img src="https://www.nctv.nl/dtn.png" alt="">`,
+			`<p>Zie <a href="https://english.nctv.nl/dtn" rel="noreferrer">DTN</a>.</p><img src="https://www.nctv.nl/dtn.png" alt="">`},
+		{"links within the page stay", "https://www.nctv.nl/actueel/nieuws/dtn",
+			`<p><a href="#samenvatting">Samenvatting</a></p>`,
+			`<p><a href="#samenvatting" rel="noreferrer">Samenvatting</a></p>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &gofeed.Item{Title: "Bijeenkomst", Link: tt.link, Content: tt.content}
+			it, err := NewNormalizer(fixedClock).Entry(config.Source{ID: "vn"}, e, "https://www.veiligheidsnetwerk.example/feed.rss", "nl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if it.Content != tt.want {
+				t.Errorf("content =\n%s\nwant\n%s", it.Content, tt.want)
 			}
 		})
 	}
