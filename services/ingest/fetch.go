@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/bakenhub/baken/pkg/config"
 )
 
 // Response is the outcome of one conditional GET.
@@ -33,12 +36,30 @@ func (e *HTTPError) Error() string {
 // ErrTooLarge is returned for bodies over the configured cap.
 var ErrTooLarge = errors.New("response body too large")
 
-// Fetcher performs conditional GETs with a size cap and a User-Agent.
+// Fetcher performs conditional GETs with a size cap, a time limit and a
+// User-Agent, one at a time per host when Hosts is set.
 type Fetcher struct {
 	Client    *http.Client
 	UserAgent string
 	MaxBytes  int64
 	Timeout   time.Duration
+	Hosts     *Hosts // optional politeness gate
+}
+
+// fetcherFor returns the Fetcher cfg describes: size cap, time limit,
+// User-Agent, proxy, and the per-host politeness gate.
+func fetcherFor(cfg config.Ingest) (*Fetcher, error) {
+	c := NewHTTPClient()
+	if cfg.Proxy != "" {
+		u, err := url.Parse(cfg.Proxy)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: proxy: %w", err)
+		}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.Proxy = http.ProxyURL(u)
+		c.Transport = t
+	}
+	return &Fetcher{Client: c, UserAgent: cfg.UserAgent, MaxBytes: cfg.MaxBytes, Timeout: cfg.Timeout, Hosts: NewHosts(cfg.HostDelay)}, nil
 }
 
 // maxRedirects stops redirect loops early with a clear error.
@@ -56,14 +77,24 @@ func NewHTTPClient() *http.Client {
 	}
 }
 
-// Fetch GETs url, sending the validators of the previous response.
+// Fetch GETs url, sending the validators of the previous response. With
+// Hosts set it first waits for the host's turn; the time limit applies to
+// the request itself.
 func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
+	if f.Hosts != nil {
+		release, err := f.Hosts.Acquire(ctx, req.URL.Host, f.Timeout)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	defer cancel()
+	req = req.WithContext(ctx)
 	req.Header.Set("User-Agent", f.UserAgent)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
 	if etag != "" {
@@ -77,7 +108,12 @@ func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*R
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return f.read(resp)
+	r, err := f.read(resp)
+	var he *HTTPError
+	if f.Hosts != nil && errors.As(err, &he) && he.RetryAfter > 0 {
+		f.Hosts.Defer(req.URL.Host, time.Now().Add(he.RetryAfter))
+	}
+	return r, err
 }
 
 func (f *Fetcher) read(resp *http.Response) (*Response, error) {

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/config"
+	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/pkg/stage"
 )
 
@@ -27,6 +29,7 @@ type Service struct {
 	js      jetstream.JetStream
 	states  States
 	fetcher *Fetcher
+	scraper *Scraper
 	norm    *Normalizer
 	log     *slog.Logger
 	now     func() time.Time
@@ -38,19 +41,21 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	f, err := fetcherFor(cfg.Ingest)
+	if err != nil {
+		return nil, err
+	}
+	log = log.With("stage", "ingest")
+	norm := NewNormalizer(time.Now)
 	return &Service{
-		cfg:    cfg,
-		js:     js,
-		states: States{kv},
-		fetcher: &Fetcher{
-			Client:    NewHTTPClient(),
-			UserAgent: cfg.Ingest.UserAgent,
-			MaxBytes:  cfg.Ingest.MaxBytes,
-			Timeout:   cfg.Ingest.Timeout,
-		},
-		norm: NewNormalizer(time.Now),
-		log:  log.With("stage", "ingest"),
-		now:  time.Now,
+		cfg:     cfg,
+		js:      js,
+		states:  States{kv},
+		fetcher: f,
+		scraper: newScraper(f, norm, cfg.Ingest.UserAgent, log),
+		norm:    norm,
+		log:     log,
+		now:     time.Now,
 	}, nil
 }
 
@@ -79,38 +84,40 @@ func (s *Service) Run(ctx context.Context) error {
 	return nil
 }
 
-// Poll fetches one source now, unless it is backing off after failures, and
-// publishes its items. The error it returns is also kept on the source's
-// state.
+// Poll fetches one source now, unless it is backing off after failures or
+// adaptive polling says it is not due, and publishes its items. The error
+// it returns is also kept on the source's state.
 func (s *Service) Poll(ctx context.Context, src config.Source) error {
 	st, err := s.states.Get(ctx, src.ID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	if now.Before(st.NextAttempt) {
+	if now.Before(st.NextAttempt) || now.Before(st.NextPoll) {
 		return nil
 	}
 	st.LastAttempt = now
-	n, pollErr := s.poll(ctx, src, &st)
+	b, pollErr := s.poll(ctx, src, &st, now)
 	if pollErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: not the source's fault
 		}
 		st.Failures++
 		st.LastError = pollErr.Error()
-		var he *HTTPError
-		var wait time.Duration
-		if errors.As(pollErr, &he) {
-			wait = he.RetryAfter
-		}
-		st.NextAttempt = now.Add(backoff(st.Failures, s.cfg.Ingest.MaxBackoff, wait))
+		st.NextAttempt = now.Add(backoff(st.Failures, s.cfg.Ingest.MaxBackoff, retryWait(pollErr, now)))
 		fetches.WithLabelValues(src.ID, "error").Inc()
 	} else {
 		st.Failures, st.LastError, st.NextAttempt = 0, "", time.Time{}
 		st.LastSuccess = now
-		if n >= 0 {
-			st.ItemsFound = n
+		if !b.notModified {
+			st.ItemsFound = b.found
+			if b.html {
+				s.setBroken(ctx, src, &st, b.broken, now)
+			}
+		}
+		if in := s.cfg.Ingest; in.MaxInterval > 0 {
+			st.Interval = pollInterval(st.Recent, now, in.MinInterval, in.MaxInterval)
+			st.NextPoll = now.Add(st.Interval)
 		}
 		fetches.WithLabelValues(src.ID, "ok").Inc()
 	}
@@ -118,44 +125,147 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		return errors.Join(pollErr, err)
 	}
 	if pollErr != nil {
-		return fmt.Errorf("fetch %s: %w", src.ID, pollErr)
+		return fmt.Errorf("%s %s: %w", verb(src), src.ID, pollErr)
 	}
 	return nil
 }
 
-// poll fetches, parses and publishes; it returns the number of items found,
-// or -1 when the source answered 304 Not Modified.
-func (s *Service) poll(ctx context.Context, src config.Source, st *State) (int, error) {
+// verb names what polling a source does, for errors.
+func verb(src config.Source) string {
+	if src.Kind == "html" {
+		return "scrape"
+	}
+	return "fetch"
+}
+
+// retryWait is how long the source asked not to be asked again: a
+// Retry-After, or what the host gate knows of one.
+func retryWait(err error, now time.Time) time.Duration {
+	var he *HTTPError
+	var busy *HostBusyError
+	switch {
+	case errors.As(err, &he):
+		return he.RetryAfter
+	case errors.As(err, &busy):
+		return busy.Until.Sub(now)
+	}
+	return 0
+}
+
+// batch is what one poll of a source found.
+type batch struct {
+	items []item.Item // to publish
+	// ids are every item found, also those not published again (articles
+	// already read).
+	ids                []string
+	found              int
+	notModified        bool
+	etag, lastModified string
+	html               bool
+	broken             string // html: why the scraper looks broken
+}
+
+// poll fetches and publishes, then remembers what it saw.
+func (s *Service) poll(ctx context.Context, src config.Source, st *State, now time.Time) (*batch, error) {
+	var b *batch
+	var err error
+	if src.Kind == "html" {
+		b, err = s.scrapeBatch(ctx, src, st, now)
+	} else {
+		b, err = s.feedBatch(ctx, src, st)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if b.notModified {
+		// A 304 may carry fresh validators; keep them.
+		st.ETag = cmp.Or(b.etag, st.ETag)
+		st.LastModified = cmp.Or(b.lastModified, st.LastModified)
+		return b, nil
+	}
+	seen := make(map[string]time.Time, len(b.ids))
+	for _, id := range b.ids {
+		seen[id] = cmp.Or(st.Seen[id], now.UTC().Truncate(time.Second))
+	}
+	var posts []time.Time
+	for i := range b.items {
+		it := &b.items[i]
+		if it.DateGuessed {
+			it.Published = seen[it.ID] // the first-seen time, kept from poll to poll
+		}
+		if _, old := st.Seen[it.ID]; !old {
+			posts = append(posts, it.Published)
+		}
+		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, *it); err != nil {
+			return nil, err
+		}
+	}
+	// Validators and seen items are stored only now that every item is on
+	// the stream: a crash before this point reads the source again.
+	st.ETag, st.LastModified = b.etag, b.lastModified
+	st.Seen = seen
+	st.Recent = observe(st.Recent, posts)
+	s.log.Debug("polled", "source", src.ID, "items", len(b.items), "found", b.found)
+	return b, nil
+}
+
+// feedBatch reads an RSS, Atom or JSON feed.
+func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (*batch, error) {
 	resp, err := s.fetcher.Fetch(ctx, src.URL, st.ETag, st.LastModified)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	b := &batch{notModified: resp.NotModified, etag: resp.ETag, lastModified: resp.LastModified}
 	if resp.NotModified {
-		// A 304 may carry fresh validators; keep them.
-		if resp.ETag != "" {
-			st.ETag = resp.ETag
-		}
-		if resp.LastModified != "" {
-			st.LastModified = resp.LastModified
-		}
-		return -1, nil
+		return b, nil
 	}
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
 	if err != nil {
-		return 0, fmt.Errorf("parse feed: %w", err)
+		return nil, fmt.Errorf("parse feed: %w", err)
 	}
 	items, errs := s.norm.Feed(src, feed, resp.URL)
 	for _, e := range errs {
 		s.log.Warn("entry skipped", "source", src.ID, "err", e)
 	}
+	b.items, b.found = items, len(items)
 	for _, it := range items {
-		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, it); err != nil {
-			return 0, err
+		b.ids = append(b.ids, it.ID)
+	}
+	return b, nil
+}
+
+// scrapeBatch reads an html source: on its first import as many list pages
+// as configured, later the first page only; articles read before are not
+// fetched again.
+func (s *Service) scrapeBatch(ctx context.Context, src config.Source, st *State, now time.Time) (*batch, error) {
+	o := ScrapeOptions{Now: now, Pages: 1, ETag: st.ETag, LastModified: st.LastModified}
+	if st.LastSuccess.IsZero() {
+		o.Pages = 0 // the source's depth
+	}
+	var ids []string // articles read before, found again
+	if src.Scrape.Follow {
+		o.Known = func(id string) bool {
+			_, ok := st.Seen[id]
+			if ok {
+				ids = append(ids, id)
+			}
+			return ok
 		}
 	}
-	// Validators are stored only now that every item is on the stream: a
-	// crash before this point refetches the whole feed.
-	st.ETag, st.LastModified = resp.ETag, resp.LastModified
-	s.log.Debug("polled", "source", src.ID, "items", len(items))
-	return len(items), nil
+	res, err := s.scraper.Scrape(ctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range res.Items {
+		ids = append(ids, it.ID)
+	}
+	for _, e := range res.Skipped {
+		s.log.Warn("item skipped", "source", src.ID, "err", e)
+	}
+	b := &batch{items: res.Items, ids: ids, found: res.Found, notModified: res.NotModified,
+		etag: res.ETag, lastModified: res.LastModified, html: true}
+	if !res.NotModified {
+		b.broken = brokenReason(src.Scrape, res)
+	}
+	return b, nil
 }

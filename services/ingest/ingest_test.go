@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,6 +49,7 @@ type site struct {
 	etag        string
 	status      int    // when set, answer with this status and no feed
 	retryAfter  string // Retry-After sent with status
+	contentType string // default application/rss+xml; charset=utf-8
 	hits        int
 	notModified int
 	lastINM     string // If-None-Match of the last request
@@ -73,7 +75,7 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.etag != "" {
 		w.Header().Set("ETag", s.etag)
 	}
-	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	w.Header().Set("Content-Type", cmp.Or(s.contentType, "application/rss+xml; charset=utf-8"))
 	w.Write(s.body)
 }
 
@@ -123,6 +125,7 @@ func (e *env) serviceWith(t *testing.T, edit func(*config.Config), sources ...co
 	t.Helper()
 	cfg := config.Default()
 	cfg.Sources = sources
+	cfg.Ingest.HostDelay = 0 // still one request at a time; politeness tests set a delay
 	edit(&cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -492,8 +495,11 @@ func TestRunPollsAtStartAndStops(t *testing.T) {
 	e := newEnv(t)
 	politie := e.site(t, "politie-midden-nederland", &site{body: fixture(t, "politie-midden-nederland.rss")})
 	nctv := e.site(t, "nctv", &site{body: fixture(t, "nctv.atom")})
-	hung := config.Source{ID: "traag", Kind: "feed", URL: e.srv.URL + "/traag.xml", Schedule: "@every 10m"}
-	e.mux.HandleFunc("/traag.xml", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	// The hanging source is on another host: one request at a time goes to
+	// a host, so only sources on the same host would wait for it.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(slow.Close)
+	hung := config.Source{ID: "traag", Kind: "feed", URL: slow.URL + "/traag.xml", Schedule: "@every 10m"}
 	s := e.service(t, politie, nctv, hung) // default timeout: 30s
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -22,6 +22,21 @@ type State struct {
 	// NextAttempt holds polls back after failures (exponential backoff).
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 	ItemsFound  int       `json:"items_found"`
+
+	// Seen holds the first-seen time of each item found on the last poll,
+	// by item id: an undated item keeps its date from poll to poll, and an
+	// article already read is not fetched again.
+	Seen map[string]time.Time `json:"seen,omitempty"`
+	// Recent are the newest post dates, newest first: the post rate that
+	// adaptive polling fits its interval to.
+	Recent []time.Time `json:"recent,omitempty"`
+	// Interval is the adaptive polling interval; NextPoll when it is due.
+	Interval time.Duration `json:"interval,omitempty"`
+	NextPoll time.Time     `json:"next_poll,omitzero"`
+	// Broken says why a scraper looks broken (it found no items, or most
+	// lack a field); BrokenSince is when that was first seen.
+	Broken      string    `json:"broken,omitempty"`
+	BrokenSince time.Time `json:"broken_since,omitzero"`
 }
 
 // States reads and writes fetch state.

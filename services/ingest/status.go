@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/robfig/cron/v3"
+
+	"github.com/bakenhub/baken/pkg/config"
+)
+
+// SourceStatus is one source's health as /api/sources shows it.
+type SourceStatus struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Kind        string    `json:"kind"`
+	URL         string    `json:"url"`
+	OK          bool      `json:"ok"` // polled successfully and not broken
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	Failures    int       `json:"failures"`
+	ItemsFound  int       `json:"items_found"`
+	Broken      bool      `json:"broken"`
+	// BrokenReason says what looks wrong with a scraper, since when.
+	BrokenReason string    `json:"broken_reason,omitempty"`
+	BrokenSince  time.Time `json:"broken_since,omitzero"`
+	// NextAttempt is when the source will be polled next: after its
+	// backoff or adaptive interval, on its schedule.
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	Interval    string    `json:"interval,omitempty"` // adaptive polling interval
+}
+
+// Statuses reads the state of every source of the configuration from the
+// fetch bucket, in configuration order.
+func Statuses(ctx context.Context, kv jetstream.KeyValue, sources []config.Source, now time.Time) ([]SourceStatus, error) {
+	states := States{kv}
+	out := make([]SourceStatus, 0, len(sources))
+	for _, src := range sources {
+		st, err := states.Get(ctx, src.ID)
+		if err != nil {
+			return nil, err
+		}
+		s := SourceStatus{
+			ID: src.ID, Name: src.Name, Kind: src.Kind, URL: src.URL,
+			LastAttempt: st.LastAttempt, LastSuccess: st.LastSuccess, LastError: st.LastError,
+			Failures: st.Failures, ItemsFound: st.ItemsFound,
+			Broken: st.Broken != "", BrokenReason: st.Broken, BrokenSince: st.BrokenSince,
+			NextAttempt: nextAttempt(src, st, now),
+		}
+		s.OK = !s.LastSuccess.IsZero() && s.Failures == 0 && !s.Broken
+		if st.Interval > 0 {
+			s.Interval = st.Interval.String()
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// nextAttempt is the first tick of src's schedule after its last attempt
+// at which a poll is due: not before now, its backoff or its adaptive
+// interval.
+func nextAttempt(src config.Source, st State, now time.Time) time.Time {
+	due := now
+	for _, t := range []time.Time{st.NextAttempt, st.NextPoll} {
+		if t.After(due) {
+			due = t
+		}
+	}
+	sched, err := cron.ParseStandard(src.Schedule)
+	if err != nil {
+		return due
+	}
+	tick := sched.Next(now)
+	if !st.LastAttempt.IsZero() {
+		tick = sched.Next(st.LastAttempt)
+	}
+	for range 100_000 {
+		if !tick.Before(due) {
+			return tick
+		}
+		tick = sched.Next(tick)
+	}
+	return due
+}
+
+// StatusHandler serves GET /sources (an HTML page) and GET /api/sources
+// (JSON): per source its last success and error, items found, whether its
+// scraper looks broken, and its next attempt, read from the fetch bucket.
+func StatusHandler(kv jetstream.KeyValue, sources []config.Source) http.Handler {
+	mux := http.NewServeMux()
+	read := func(w http.ResponseWriter, r *http.Request) ([]SourceStatus, bool) {
+		st, err := Statuses(r.Context(), kv, sources, time.Now())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return nil, false
+		}
+		return st, true
+	}
+	mux.HandleFunc("GET /api/sources", func(w http.ResponseWriter, r *http.Request) {
+		if st, ok := read(w, r); ok {
+			w.Header().Set("Content-Type", "application/json")
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(st)
+		}
+	})
+	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
+		if st, ok := read(w, r); ok {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if err := statusPage.Execute(w, st); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		}
+	})
+	return mux
+}
+
+var statusPage = template.Must(template.New("sources").Funcs(template.FuncMap{
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Local().Format("2006-01-02 15:04:05")
+	},
+}).Parse(`<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Baken: sources</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
+.ok{color:#176f2c}.failing{color:#b00020}.broken{color:#a15c00}small{color:#666}
+</style></head><body>
+<h1>Sources</h1>
+<p><a href="/">Feeds</a> · <a href="/api/sources">JSON</a></p>
+<table>
+<tr><th>Source</th><th>Status</th><th>Last success</th><th>Items found</th><th>Last error</th><th>Next attempt</th></tr>
+{{range .}}<tr id="{{.ID}}">
+<td><a href="{{.URL}}">{{.Name}}</a><br><small>{{.ID}} · {{.Kind}}</small></td>
+<td>{{if .Broken}}<span class="broken">broken</span><br><small>{{.BrokenReason}} (since {{when .BrokenSince}})</small>{{else if .LastError}}<span class="failing">failing</span><br><small>{{.Failures}} in a row</small>{{else if .OK}}<span class="ok">ok</span>{{else}}not polled yet{{end}}</td>
+<td>{{when .LastSuccess}}</td>
+<td>{{.ItemsFound}}</td>
+<td>{{.LastError}}</td>
+<td>{{when .NextAttempt}}{{if .Interval}}<br><small>every {{.Interval}}</small>{{end}}</td>
+</tr>
+{{end}}</table>
+</body></html>
+`))

@@ -1,0 +1,109 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bakenhub/baken/pkg/bus"
+)
+
+func TestStatus(t *testing.T) {
+	e := newEnv(t)
+	site := newPages()
+	e.mux.Handle("/", site)
+	site.set("/nieuws", listPage(nieuws(0, 3), ""))
+	site.set("/oud", `<html><body><ul class="teasers"><li>Niets meer in het oude formaat</li></ul></body></html>`)
+	ok := htmlSource("coalitie", e.srv.URL+"/nieuws", cardsScrape)
+	broken := htmlSource("alliantie", e.srv.URL+"/oud", cardsScrape)
+	failing := htmlSource("nh", e.srv.URL+"/weg", cardsScrape)
+	never := htmlSource("later", e.srv.URL+"/later", cardsScrape)
+	s := e.service(t, ok, broken, failing, never)
+	for _, src := range []struct{ id string }{{ok.ID}, {broken.ID}, {failing.ID}} {
+		srcCfg, _ := s.cfg.Source(src.id)
+		_ = s.Poll(context.Background(), srcCfg)
+	}
+	kv, err := e.js.KeyValue(context.Background(), bus.FetchBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.clock.Now()
+	got, err := Statuses(context.Background(), kv, s.cfg.Sources, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := now.Add(10 * time.Minute)
+	want := []SourceStatus{
+		{ID: "coalitie", Name: "coalitie", Kind: "html", URL: ok.URL, OK: true, LastAttempt: now, LastSuccess: now, ItemsFound: 3, NextAttempt: tick},
+		{ID: "alliantie", Name: "alliantie", Kind: "html", URL: broken.URL, LastAttempt: now, LastSuccess: now, Broken: true,
+			BrokenReason: `no items: item selector "article.news-card" matched nothing`, BrokenSince: now, NextAttempt: tick},
+		{ID: "nh", Name: "nh", Kind: "html", URL: failing.URL, LastAttempt: now, LastError: "page 1: http status 404 Not Found", Failures: 1, NextAttempt: tick},
+		{ID: "later", Name: "later", Kind: "html", URL: never.URL, NextAttempt: tick},
+	}
+	if g, w := jsonOf(t, got), jsonOf(t, want); g != w {
+		t.Errorf("Statuses\n got %s\nwant %s", g, w)
+	}
+
+	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources))
+	defer srv.Close()
+	get := func(path string) (string, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", path, resp.Status)
+		}
+		return resp.Header.Get("Content-Type"), string(body)
+	}
+	ct, body := get("/api/sources")
+	var api []SourceStatus
+	if err := json.Unmarshal([]byte(body), &api); err != nil || ct != "application/json" || len(api) != 4 {
+		t.Fatalf("/api/sources: %s, %v: %s", ct, err, body)
+	}
+	if api[1].ID != "alliantie" || !api[1].Broken || api[2].LastError == "" || !api[0].OK {
+		t.Errorf("/api/sources = %+v", api)
+	}
+	ct, body = get("/sources")
+	if !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("/sources content type %q", ct)
+	}
+	for _, s := range []string{`<tr id="coalitie">`, `class="ok"`, `class="broken"`, "no items: item selector &#34;article.news-card&#34; matched nothing",
+		`class="failing"`, "http status 404 Not Found", "not polled yet"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("/sources lacks %q", s)
+		}
+	}
+}
+
+func TestNextAttempt(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2024, 1, 6, h, m, 0, 0, time.UTC) }
+	now := at(12, 0)
+	tests := []struct {
+		name, schedule string
+		st             State
+		want           time.Time
+	}{
+		{"never polled", "*/15 * * * *", State{}, at(12, 15)},
+		{"every 10m after the last", "@every 10m", State{LastAttempt: at(11, 55)}, at(12, 5)},
+		{"backing off", "@every 10m", State{LastAttempt: at(11, 55), NextAttempt: at(12, 31)}, at(12, 35)},
+		{"adaptive interval", "*/15 * * * *", State{LastAttempt: at(11, 45), NextPoll: at(17, 45)}, at(17, 45)},
+		{"stopped for a while", "@every 10m", State{LastAttempt: at(8, 0)}, at(12, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := htmlSource("x", "https://x.nl", cardsScrape)
+			src.Schedule = tt.schedule
+			if got := nextAttempt(src, tt.st, now); !got.Equal(tt.want) {
+				t.Errorf("nextAttempt = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
