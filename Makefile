@@ -22,6 +22,7 @@ bench:
 
 eval:
 	cd services/classify && $(GO) run ./cmd/eval
+	cd services/dedup && $(GO) run ./cmd/eval
 
 lint:
 	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

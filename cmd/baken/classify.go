@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/bakenhub/baken/pkg/config"
@@ -29,24 +27,11 @@ func classifyCmd(args []string, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	enc := json.NewEncoder(out)
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var it item.Item
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			return fmt.Errorf("classify: stdin line %d: %w", line, err)
-		}
-		r := cl.Classify(it)
-		if err := enc.Encode(struct {
+	return eachItem("classify", in, func(it item.Item) error {
+		return enc.Encode(struct {
 			ID string `json:"id"`
 			classify.Result
-		}{it.ID, r}); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
+		}{it.ID, cl.Classify(it)})
+	})
 }

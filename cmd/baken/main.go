@@ -12,6 +12,7 @@ const usage = `baken: a content syndication hub for the Dutch public-safety fiel
 Usage:
   baken run [flags] [service ...]   run the hub (services: ingest classify dedup publish)
   baken classify [--config FILE]    classify JSON Lines items from stdin
+  baken dedup                       mark copies among JSON Lines items from stdin: {"id","duplicate_of","similarity"}
   baken replay --since 720h         run stored raw items through the current classifier again
   baken backtest --taxonomy F       show which stored items a new taxonomy would change
   baken version
@@ -30,6 +31,8 @@ func main() {
 		err = runCmd(args)
 	case "classify":
 		err = classifyCmd(args, os.Stdin, os.Stdout)
+	case "dedup":
+		err = dedupCmd(args, os.Stdin, os.Stdout)
 	case "replay":
 		err = replayCmd(args, os.Stdout)
 	case "backtest":

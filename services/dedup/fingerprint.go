@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -28,9 +29,13 @@ type Fingerprint struct {
 // NewFingerprint fingerprints the title, text and places of it.
 func NewFingerprint(it item.Item) *Fingerprint {
 	toks := tokenize(it)
+	words := make([]uint64, len(toks))
+	for i, t := range toks {
+		words[i] = uint64(fnvOffset.add(t.word))
+	}
 	seq := make([]uint64, 0, max(len(toks)-shingleWords+1, 0))
 	for i := 0; i+shingleWords <= len(toks); i++ {
-		seq = append(seq, fnvOffset.add(toks[i].word).add(toks[i+1].word).add(toks[i+2].word).sum())
+		seq = append(seq, mix(words[i]^bits.RotateLeft64(words[i+1], 21)^bits.RotateLeft64(words[i+2], 42)))
 	}
 	body := 0 // the first shingle that starts after the title
 	for body < len(seq) && toks[body].title {
@@ -39,7 +44,7 @@ func NewFingerprint(it item.Item) *Fingerprint {
 	lead := seq[body:min(body+leadShingles, len(seq))]
 	fp := &Fingerprint{Shingles: shingleSet(seq), Lead: shingleSet(lead), Facts: facts(toks, it.Places)}
 	if len(fp.Shingles) >= minShingles {
-		fp.bands = bands(seq, lead)
+		fp.bands = bands(seq, body)
 	}
 	return fp
 }

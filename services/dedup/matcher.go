@@ -51,17 +51,26 @@ func (m *Matcher) Add(it item.Item) (Result, error) {
 			r.DuplicateOf = o.DuplicateOf
 		}
 	} else {
-		fp := NewFingerprint(it)
-		m.idx.put(it.ID, entry{print: fp, deciding: true})
-		found, err := find(ctx, m.idx, it.ID, fp)
+		found, err := m.near(ctx, it.ID, NewFingerprint(it))
 		if err != nil {
 			return r, err
 		}
 		r.DuplicateOf, r.Similarity = found.canonical, found.similarity
-		m.idx.put(it.ID, entry{print: fp, duplicateOf: found.canonical})
 	}
 	m.seen[it.ID] = r
 	return r, nil
+}
+
+// near looks up the story fp is a near-duplicate of and stores fp: the
+// lookup-and-insert of the index.
+func (m *Matcher) near(ctx context.Context, id string, fp *Fingerprint) (match, error) {
+	m.idx.put(id, entry{print: fp, deciding: true})
+	found, err := find(ctx, m.idx, id, fp)
+	if err != nil {
+		return found, err
+	}
+	m.idx.put(id, entry{print: fp, duplicateOf: found.canonical})
+	return found, nil
 }
 
 // WithID returns it with a canonical URL and the id ingest would give it,

@@ -12,44 +12,49 @@ import (
 const bucketSize = 16
 
 // memIndex is the index in memory, for baken dedup, the eval and the
-// benchmarks. Ids are interned to numbers; a bucket with one id, the usual
-// case, costs one map entry of 12 bytes.
+// benchmarks. Ids are interned to numbers. A bucket with one id, the usual
+// case, is one map entry of 12 bytes; a fuller one is a list in lists.
 type memIndex struct {
 	mu      sync.Mutex
 	ids     []string // by number
 	num     map[string]uint32
-	entries []entry // by number
-	one     map[band]uint32
-	more    map[band][]uint32 // buckets with more than one id, oldest first
+	entries []entry         // by number
+	buckets map[band]uint32 // an id's number, or inList | a list's index
+	lists   [][]uint32      // buckets of more than one id, oldest first
 	claims  map[string]string
 }
 
+const inList = 1 << 31
+
 func newMemIndex() *memIndex {
-	return &memIndex{num: map[string]uint32{}, one: map[band]uint32{}, more: map[band][]uint32{}, claims: map[string]string{}}
+	return &memIndex{num: map[string]uint32{}, buckets: map[band]uint32{}, claims: map[string]string{}}
 }
 
 func (x *memIndex) file(_ context.Context, b band, id string) ([]string, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	n := x.intern(id)
-	bucket, ok := x.more[b]
-	if !ok {
-		first, ok := x.one[b]
-		if !ok {
-			x.one[b] = n
-			return nil, nil
-		}
-		bucket = []uint32{first}
+	v, ok := x.buckets[b]
+	switch {
+	case !ok:
+		x.buckets[b] = n
+		return nil, nil
+	case v == n:
+		return nil, nil
+	case v&inList == 0:
+		x.buckets[b] = inList | uint32(len(x.lists))
+		x.lists = append(x.lists, []uint32{v, n})
+		return x.names([]uint32{v}), nil
 	}
-	if i := slices.Index(bucket, n); i >= 0 {
-		return x.names(bucket[:i]), nil
+	list := x.lists[v&^inList]
+	if i := slices.Index(list, n); i >= 0 {
+		return x.names(list[:i]), nil
 	}
-	before := x.names(bucket)
-	if len(bucket) == bucketSize {
-		bucket = slices.Delete(bucket, 0, 1)
+	before := x.names(list)
+	if len(list) == bucketSize {
+		list = slices.Delete(list, 0, 1)
 	}
-	x.more[b] = append(bucket, n)
-	delete(x.one, b)
+	x.lists[v&^inList] = append(list, n)
 	return before, nil
 }
 

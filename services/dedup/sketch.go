@@ -49,10 +49,13 @@ var permA, permB = func() (a, b [sketchSize]uint64) {
 }()
 
 // bands returns the sorted, distinct bands of the whole text and of its
-// lead, given the hashes of their shingles.
-func bands(seq, lead []uint64) []band {
+// lead, given the hashes of its shingles and where the lead starts.
+func bands(seq []uint64, body int) []band {
+	end := min(body+leadShingles, len(seq))
+	lead := sketch(newSketch(), seq[body:end])
+	whole := sketch(sketch(lead, seq[:body]), seq[end:])
 	out := make([]band, 0, 2*numBands)
-	for _, sk := range [][sketchSize]uint64{sketch(seq), sketch(lead)} {
+	for _, sk := range [][sketchSize]uint64{whole, lead} {
 		for i := range numBands {
 			h := fnvOffset
 			for _, v := range sk[i*bandRows : (i+1)*bandRows] {
@@ -65,12 +68,18 @@ func bands(seq, lead []uint64) []band {
 	return slices.Compact(out)
 }
 
-// sketch returns the smallest value of each hash function over seq.
-func sketch(seq []uint64) [sketchSize]uint64 {
+// newSketch is the sketch of nothing.
+func newSketch() [sketchSize]uint64 {
 	var sk [sketchSize]uint64
 	for i := range sk {
 		sk[i] = ^uint64(0)
 	}
+	return sk
+}
+
+// sketch returns sk updated with the shingles of seq: for each hash
+// function, the smallest value.
+func sketch(sk [sketchSize]uint64, seq []uint64) [sketchSize]uint64 {
 	for _, x := range seq {
 		for i := range sketchSize {
 			sk[i] = min(sk[i], x*permA[i]+permB[i])

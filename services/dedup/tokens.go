@@ -23,19 +23,21 @@ type token struct {
 // tokenize splits the title and the text of it into words, sentence by
 // sentence, the title first.
 func tokenize(it item.Item) []token {
-	var toks []token
+	toks := make([]token, 0, (len(it.Title)+len(it.Text()))/6+8)
 	n := 0
 	for p, part := range []string{it.Title, it.Text()} {
-		for s := range sentences(textnorm.StripHTML(part)) {
-			if !norm.NFC.IsNormalString(s) {
-				s = norm.NFC.String(s) // combining marks would split words
-			}
+		text := textnorm.StripHTML(part)
+		if !norm.NFC.IsNormalString(text) {
+			text = norm.NFC.String(text) // combining marks would split words
+		}
+		for s := range sentences(text) {
 			for i, w := range textnorm.Words(s) {
 				folded := textnorm.Fold(w)
-				if full, ok := monthAbbrev[folded]; ok {
+				full, dateOrNumber := dateOrNumberWords[folded]
+				if dateOrNumber {
 					folded = full
 				}
-				toks = append(toks, token{word: folded, fact: isFact(w, folded, i == 0), title: p == 0, sentence: n})
+				toks = append(toks, token{word: folded, fact: dateOrNumber || isFact(w, folded, i == 0), title: p == 0, sentence: n})
 			}
 			n++
 		}
@@ -108,45 +110,35 @@ func blank(s string) bool {
 }
 
 // isFact reports whether a word states a fact two look-alike texts may
-// differ in: a figure ("2", "2023", "13:15"), a number word ("elf"), a month
-// or weekday, or a name: a capital letter anywhere but at the start of a
-// sentence ("Midden-Nederland", "Amersfoort", "NCTV").
+// differ in: a figure ("2", "2023", "13:15") or a name: a capital letter
+// anywhere but at the start of a sentence ("Midden-Nederland", "NCTV").
+// Number words, months and days are facts too (dateOrNumberWords).
 func isFact(raw, folded string, sentenceStart bool) bool {
-	for _, r := range folded {
-		if unicode.IsDigit(r) {
+	for i := 0; i < len(folded); i++ {
+		if '0' <= folded[i] && folded[i] <= '9' {
 			return true
 		}
-	}
-	if dateOrNumberWords[folded] {
-		return true
 	}
 	r, _ := utf8.DecodeRuneInString(raw)
 	return !sentenceStart && unicode.IsUpper(r)
 }
 
-// dateOrNumberWords are Dutch words for numbers, ordinals, months and days.
-// "een" is left out: it is mostly the article.
-var dateOrNumberWords = setOf(
-	"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
-	"dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien",
-	"twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig",
-	"honderd", "duizend", "miljoen", "miljard",
-	"eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste", "negende", "tiende", "elfde", "twaalfde",
-	"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december",
-	"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-)
-
-// monthAbbrev maps abbreviated months to their names, so "20 dec. 2023" and
-// "20 december 2023" state the same date.
-var monthAbbrev = map[string]string{
-	"jan": "januari", "feb": "februari", "mrt": "maart", "apr": "april", "jun": "juni", "jul": "juli",
-	"aug": "augustus", "sep": "september", "sept": "september", "okt": "oktober", "nov": "november", "dec": "december",
-}
-
-func setOf(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
+// dateOrNumberWords are the Dutch words for numbers, ordinals, months and
+// days, each mapped to its own form; abbreviated months map to their name,
+// so "20 dec. 2023" and "20 december 2023" state the same date. "een" is
+// left out: it is mostly the article.
+var dateOrNumberWords = func() map[string]string {
+	m := map[string]string{
+		"jan": "januari", "feb": "februari", "mrt": "maart", "apr": "april", "jun": "juni", "jul": "juli",
+		"aug": "augustus", "sep": "september", "sept": "september", "okt": "oktober", "nov": "november", "dec": "december",
+	}
+	for _, w := range strings.Fields(`twee drie vier vijf zes zeven acht negen tien elf twaalf
+		dertien veertien vijftien zestien zeventien achttien negentien
+		twintig dertig veertig vijftig zestig zeventig tachtig negentig honderd duizend miljoen miljard
+		eerste tweede derde vierde vijfde zesde zevende achtste negende tiende elfde twaalfde
+		januari februari maart april mei juni juli augustus september oktober november december
+		maandag dinsdag woensdag donderdag vrijdag zaterdag zondag`) {
+		m[w] = w
 	}
 	return m
-}
+}()
