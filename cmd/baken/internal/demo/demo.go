@@ -1,6 +1,12 @@
-// Package demo serves bundled fixture feeds, shaped like the real sources of
-// DESIGN.md, on loopback, and the configuration that points Baken at them:
-// a newcomer sees populated feeds within seconds, offline.
+// Package demo serves bundled fixture feeds and partner-site pages, shaped
+// like the real sources of DESIGN.md, on loopback, and the configuration
+// that points Baken at them: a newcomer sees populated feeds within
+// seconds, offline.
+//
+// The partner sites have no feed; their pages are served for their real
+// host names, the fixture server acting as the HTTP proxy the demo
+// configuration sends ingest through. So the scraped items carry the sites'
+// real URLs and politeness works per host, as it would in production.
 package demo
 
 import (
@@ -22,37 +28,62 @@ import (
 	"github.com/bakenhub/baken/pkg/config"
 )
 
-//go:embed fixtures/*.rss fixtures/*.atom config.yaml
+//go:embed fixtures/*.rss fixtures/sites config.yaml
 var files embed.FS
 
 // published is the Last-Modified of every fixture: the newest item's day.
 var published = time.Date(2023, 12, 20, 9, 0, 0, 0, time.UTC)
 
 // Handler serves the fixtures with ETag and Last-Modified, answering
-// conditional requests with 304 like a well-behaved origin.
+// conditional requests with 304 like a well-behaved origin: the feeds under
+// /feeds/ on any host, and the partner sites' pages by host name and path
+// (fixtures/sites/<host>/<path>, ".html" or "index.html" added).
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := "fixtures/" + path.Base(r.URL.Path)
+		name, contentType := sitePage(r)
+		if strings.HasPrefix(r.URL.Path, "/feeds/") {
+			name, contentType = "fixtures/"+path.Base(r.URL.Path), "application/rss+xml; charset=utf-8"
+		}
 		body, err := files.ReadFile(name)
-		if err != nil || !strings.HasPrefix(r.URL.Path, "/feeds/") {
+		if err != nil {
 			http.NotFound(w, r)
 			return
 		}
 		sum := sha256.Sum256(body)
 		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
-		switch path.Ext(name) {
-		case ".atom":
-			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-		default:
-			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		}
+		w.Header().Set("Content-Type", contentType)
 		http.ServeContent(w, r, "", published, bytes.NewReader(body))
 	})
 }
 
-// Fixtures lists the fixture file names.
+// sitePage names the fixture of a partner-site page and its content type.
+// Proxied requests carry the host in their URL; direct ones in Host.
+func sitePage(r *http.Request) (name, contentType string) {
+	host := r.URL.Hostname()
+	if host == "" {
+		host, _, _ = strings.Cut(r.Host, ":")
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasSuffix(p, "/"):
+		p += "index.html"
+	case path.Ext(p) == "":
+		p += ".html"
+	}
+	name = "fixtures/sites/" + host + path.Clean("/"+p)
+	switch {
+	case path.Ext(p) == ".txt":
+		return name, "text/plain; charset=utf-8"
+	case host == "www.veiligheidsalliantie.nl":
+		// An older site: windows-1252, declared only in the page's <meta>.
+		return name, "text/html"
+	}
+	return name, "text/html; charset=utf-8"
+}
+
+// Fixtures lists the fixture feed file names.
 func Fixtures() []string {
-	names, _ := fs.Glob(files, "fixtures/*")
+	names, _ := fs.Glob(files, "fixtures/*.rss")
 	for i, n := range names {
 		names[i] = path.Base(n)
 	}

@@ -93,12 +93,16 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err != nil {
 		return err
 	}
+	fetchKV, err := js.KeyValue(ctx, bus.FetchBucket)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", o.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := &http.Server{Handler: handler(pub), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources)), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
@@ -193,10 +197,14 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 	return po
 }
 
-// handler serves the publisher's routes (when it runs) and /metrics.
-func handler(pub *publish.Publisher) http.Handler {
+// handler serves the publisher's routes (when it runs), the sources' status
+// and /metrics.
+func handler(pub *publish.Publisher, sources http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.Handler())
+	// Source health, read from the fetch bucket whichever services run here.
+	mux.Handle("GET /sources", sources)
+	mux.Handle("GET /api/sources", sources)
 	if pub != nil {
 		mux.Handle("/", pub.Handler())
 	} else {

@@ -18,8 +18,9 @@ import (
 	"github.com/bakenhub/baken/cmd/baken/internal/demo"
 )
 
-// uniqueStories is the number of distinct stories in the demo fixtures: 41
-// entries, four of them reposts (see demo/fixtures/MANIFEST.md).
+// uniqueStories is the number of distinct stories in the demo fixtures: 45
+// entries (8 in feeds, 37 scraped from partner-site pages), eight of them
+// reposts (see demo/fixtures/MANIFEST.md).
 const uniqueStories = 37
 
 // hubUnderTest runs the whole hub in process on an embedded JetStream server
@@ -225,6 +226,35 @@ func TestHubEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Every source was read, and no scraper looks broken.
+	var status []struct {
+		ID         string `json:"id"`
+		Kind       string `json:"kind"`
+		OK         bool   `json:"ok"`
+		LastError  string `json:"last_error"`
+		ItemsFound int    `json:"items_found"`
+		Broken     bool   `json:"broken"`
+	}
+	if err := json.Unmarshal(h.get(t, "/api/sources"), &status); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]int{
+		"rijksoverheid-jenv": 2, "rijksoverheid-bzk": 1, "politie-midden-nederland": 4, "nh-samenveilig": 1,
+		"nctv": 2, "nctv-en": 2, "veiligheidscoalitie": 20, "veiligheidscoalitie-nieuwsbrief": 10,
+		"veiligheidsalliantie": 1, "veiligheidsnetwerk-oost": 1, "nh-jaarverslag": 1,
+	}
+	if len(status) != len(found) {
+		t.Errorf("/api/sources lists %d sources, want %d", len(status), len(found))
+	}
+	for _, s := range status {
+		if !s.OK || s.Broken || s.LastError != "" || s.ItemsFound != found[s.ID] {
+			t.Errorf("/api/sources: %+v, want ok with %d items found", s, found[s.ID])
+		}
+	}
+	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<tr id="veiligheidsalliantie">`) {
+		t.Errorf("/sources does not list the sources:\n%s", page)
+	}
+
 	// Conditional GET: the same feed again with its ETag is 304.
 	resp, err := http.Get(h.base + "/feeds/all.atom")
 	if err != nil {
@@ -246,13 +276,13 @@ func TestHubEndToEnd(t *testing.T) {
 // TestHubRestart stops the hub while sources are still being read and starts
 // it again on the same data folder: every story ends up exactly once.
 func TestHubRestart(t *testing.T) {
-	// The coalition's feed (26 entries) answers slowly, so the first run
-	// stops before it has been read.
+	// The coalition's site (30 entries on three pages) answers slowly, so
+	// the first run stops before it has been read.
 	var slow atomic.Bool
 	slow.Store(true)
 	fixtures := demo.Handler()
 	sources := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slow.Load() && strings.HasSuffix(r.URL.Path, "veiligheidscoalitie.rss") {
+		if slow.Load() && r.URL.Hostname() == "www.veiligheidscoalitie.nl" {
 			select {
 			case <-r.Context().Done():
 				return
