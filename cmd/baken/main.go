@@ -15,6 +15,7 @@ Usage:
   baken dedup                       mark copies among JSON Lines items from stdin: {"id","duplicate_of","similarity"}
   baken replay --since 720h         run stored raw items through the current classifier again
   baken backtest --taxonomy F       show which stored items a new taxonomy would change
+  baken scrape --config F SOURCE    print the items an html source yields, as JSON Lines
   baken version
 
 Run 'baken run -h' for the flags of run.
@@ -37,6 +38,8 @@ func main() {
 		err = replayCmd(args, os.Stdout)
 	case "backtest":
 		err = backtestCmd(args, os.Stdout)
+	case "scrape":
+		err = scrapeCmd(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("baken", version)
 	case "help", "-h", "--help":

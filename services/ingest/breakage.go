@@ -11,10 +11,10 @@ import (
 	"github.com/bakenhub/baken/pkg/config"
 )
 
-// brokenReason says why a scrape looks broken: it found no items at all,
+// BrokenReason says why a scrape looks broken: it found no items at all,
 // or most items lack a field whose selector is configured. "" when it
 // looks fine.
-func brokenReason(sc *config.Scrape, r *ScrapeResult) string {
+func BrokenReason(sc *config.Scrape, r *ScrapeResult) string {
 	if r.Found == 0 {
 		return fmt.Sprintf("no items: item selector %q matched nothing", sc.Item)
 	}

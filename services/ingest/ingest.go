@@ -265,7 +265,7 @@ func (s *Service) scrapeBatch(ctx context.Context, src config.Source, st *State,
 	b := &batch{items: res.Items, ids: ids, found: res.Found, notModified: res.NotModified,
 		etag: res.ETag, lastModified: res.LastModified, html: true}
 	if !res.NotModified {
-		b.broken = brokenReason(src.Scrape, res)
+		b.broken = BrokenReason(src.Scrape, res)
 	}
 	return b, nil
 }
