@@ -27,7 +27,12 @@ type pages struct {
 	hits        map[string]int
 }
 
-func newPages() *pages { return &pages{body: map[string]string{}, hits: map[string]int{}} }
+// pages serves a new site at the root of the env's server.
+func (e *env) pages() *pages {
+	p := &pages{body: map[string]string{}, hits: map[string]int{}}
+	e.mux.Handle("/", p)
+	return p
+}
 
 func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
@@ -115,8 +120,7 @@ func nieuws(from, n int) []card {
 
 func TestScrapePaginationAndFollow(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	site.set("/nieuws", listPage(nieuws(0, 2), "/nieuws?page=2"))
 	site.set("/nieuws?page=2", listPage(nieuws(2, 2), "?page=3"))
 	site.set("/nieuws?page=3", listPage(nieuws(4, 2), ""))
@@ -200,8 +204,7 @@ func jsonOf(t *testing.T, v any) string {
 // was first seen, says so, and keeps that date on later polls.
 func TestScrapeUndatedKeepsFirstSeen(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	cards := nieuws(0, 2)
 	site.set("/nieuwsbrief", listPage(cards, ""))
 	sc := cardsScrape
@@ -276,8 +279,7 @@ func noAlert(t *testing.T, ch <-chan Alert) {
 
 func TestScrapeBreakageAlerts(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	src := htmlSource("veiligheidscoalitie", e.srv.URL+"/nieuws", cardsScrape)
 	s := e.service(t, src)
 	alerts := subscribe(t, e, src.ID)
@@ -335,8 +337,7 @@ func TestScrapeBreakageAlerts(t *testing.T) {
 
 func TestScrapeRobots(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	site.set("/robots.txt", "User-agent: *\nDisallow: /intern/\n\nUser-agent: Baken\nDisallow: /zoeken\n")
 	site.set("/nieuws", listPage(nieuws(0, 1), ""))
 	site.set("/zoeken?q=nieuws", listPage(nieuws(0, 1), ""))
@@ -394,9 +395,8 @@ func TestScrapeCharsets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			site := newPages()
+			site := e.pages()
 			site.contentType = tt.contentType
-			e.mux.Handle("/", site)
 			page := strings.Replace(listPage([]card{{title: title, slug: "dtn", date: "12 dec. 2023", intro: "Het niveau is reëel."}}, ""),
 				`<meta charset="utf-8">`, tt.meta, 1)
 			site.set("/nieuws", win1252(page))
@@ -417,8 +417,7 @@ func TestScrapeCharsets(t *testing.T) {
 // or the article page never reach an item.
 func TestScrapeSanitises(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	site.set("/nieuws", listPage([]card{{title: `Oproep<script>alert(1)</script>`, slug: "oproep", date: "2 jan. 2024",
 		intro: `<b onclick="steal()">Getuigen</b> gezocht<style>p{}</style> <a href="javascript:alert(1)">hier</a>`}}, ""))
 	site.set("/nieuws/oproep", articlePage("Oproep", `<p onmouseover="x()" style="position:fixed">Tekst</p><iframe src="https://evil.example"></iframe><img src=x onerror="alert(1)"><script>alert(2)</script>`))
@@ -490,8 +489,7 @@ func TestScrapeBadInput(t *testing.T) {
 				tt.handler(w, r)
 			}))
 			t.Cleanup(bad.Close)
-			good := newPages()
-			e.mux.Handle("/", good)
+			good := e.pages()
 			good.set("/nieuws", listPage(nieuws(0, 3), ""))
 			badSrc := htmlSource("kapot", bad.URL+"/nieuws", cardsScrape)
 			goodSrc := htmlSource("heel", e.srv.URL+"/nieuws", cardsScrape)
@@ -532,8 +530,7 @@ func TestRunHangingHostDelaysNoOther(t *testing.T) {
 	e := newEnv(t)
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	t.Cleanup(hang.Close)
-	good := newPages()
-	e.mux.Handle("/", good)
+	good := e.pages()
 	good.set("/nieuws", listPage(nieuws(0, 3), ""))
 	hung := htmlSource("traag", hang.URL+"/nieuws", cardsScrape)
 	fine := htmlSource("vlot", e.srv.URL+"/nieuws", cardsScrape)
@@ -560,12 +557,11 @@ func TestRunHangingHostDelaysNoOther(t *testing.T) {
 func TestScrapeRetryAfterHoldsTheHost(t *testing.T) {
 	e := newEnv(t)
 	e.clock.t = time.Now().Truncate(time.Second) // Retry-After is read against the wall clock
-	site := newPages()
+	site := e.pages()
 	e.mux.HandleFunc("/nieuws/bericht-0", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "120")
 		http.Error(w, "rustig aan", http.StatusTooManyRequests)
 	})
-	e.mux.Handle("/", site)
 	site.set("/nieuws", listPage(nieuws(0, 2), ""))
 	site.set("/archief", listPage(nieuws(5, 2), ""))
 	sc := cardsScrape

@@ -60,8 +60,7 @@ func TestObserveKeepsNewestDistinct(t *testing.T) {
 // about daily is read every six hours (the max here), not on every tick.
 func TestPollAdaptive(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	var cards []card
 	for i := range 5 {
 		cards = append(cards, card{title: fmt.Sprintf("Bericht %d", i), slug: fmt.Sprintf("b%d", i), date: fmt.Sprintf("%d dec. 2023", 20-i), intro: "Tekst."})

@@ -15,8 +15,7 @@ import (
 
 func TestStatus(t *testing.T) {
 	e := newEnv(t)
-	site := newPages()
-	e.mux.Handle("/", site)
+	site := e.pages()
 	site.set("/nieuws", listPage(nieuws(0, 3), ""))
 	site.set("/oud", `<html><body><ul class="teasers"><li>Niets meer in het oude formaat</li></ul></body></html>`)
 	ok := htmlSource("coalitie", e.srv.URL+"/nieuws", cardsScrape)
