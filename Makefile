@@ -24,6 +24,15 @@ eval:
 	cd services/classify && $(GO) run ./cmd/eval
 	cd services/dedup && $(GO) run ./cmd/eval
 
+# Every fuzz target of every module for FUZZTIME each (make test runs only
+# their seed corpora). Minimising a new input is capped, or one worker can
+# spend a minute on it with the counters standing still.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for m in $(MODS); do (cd $$m && for p in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do echo "== fuzz $$p $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$p; done; done); done
+
 lint:
 	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./...); done
