@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,18 +23,8 @@ type textGen struct {
 }
 
 func newTextGen(tb testing.TB) *textGen {
-	tb.Helper()
-	f, err := os.Open("testdata/devset.jsonl")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	set, err := ReadLabelled(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	g := &textGen{rng: rand.New(rand.NewPCG(1, 2))}
-	for _, l := range set {
+	for _, l := range readDevset(tb) {
 		g.words = append(g.words, textnorm.Words(textnorm.StripHTML(l.Title+" "+l.Text()))...)
 	}
 	return g
@@ -78,34 +68,34 @@ func heapAlloc() uint64 {
 // insert for one new item (its bands looked up and filed, candidates
 // confirmed, its entry stored: Matcher.near) with 10,000, 100,000 and
 // 1,000,000 items already stored, and the memory of the in-memory Matcher
-// per stored item. Fingerprints are made before timing (see
-// BenchmarkFingerprint and BenchmarkAdd for the whole cost of an item). The
-// items added while timing are stored too, so the index grows a little.
+// per stored item. Fingerprints of 16,384 new items are made before timing
+// (BenchmarkFingerprint and BenchmarkAdd give the whole cost of an item);
+// after every 1,000 items timed, they are taken out again, untimed, so the
+// index keeps its size; the items come round again 16 chunks later.
 func BenchmarkLookupInsert(b *testing.B) {
 	for _, stored := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {
 			g := newTextGen(b)
 			m, perItem := filled(b, g, stored)
-			ids := make([]string, 1<<14)
+			const chunk = 1000
+			ids := make([]string, 16*chunk)
 			prints := make([]*Fingerprint, len(ids))
-			next := stored
-			fill := func() {
-				for i := range ids {
-					it := g.item(next)
-					ids[i], prints[i] = it.ID, NewFingerprint(it)
-					next++
-				}
+			for i := range ids {
+				it := g.item(stored + i)
+				ids[i], prints[i] = it.ID, NewFingerprint(it)
 			}
-			fill()
 			ctx := context.Background()
 			n, merged := 0, 0
 			for b.Loop() {
-				if n > 0 && n%len(ids) == 0 {
+				i := n % len(ids)
+				if n > 0 && n%chunk == 0 {
 					b.StopTimer()
-					fill()
+					for j := n - chunk; j < n; j++ {
+						m.idx.forget(ids[j%len(ids)], prints[j%len(ids)])
+					}
 					b.StartTimer()
 				}
-				found, err := m.near(ctx, ids[n%len(ids)], prints[n%len(ids)])
+				found, err := m.near(ctx, ids[i], prints[i])
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -121,6 +111,25 @@ func BenchmarkLookupInsert(b *testing.B) {
 			}
 		})
 	}
+}
+
+// forget undoes Matcher.near(id, fp), for the benchmark.
+func (x *memIndex) forget(id string, fp *Fingerprint) {
+	n := x.num[id]
+	for _, b := range fp.bands {
+		v, ok := x.buckets[b]
+		switch {
+		case !ok:
+		case v == n:
+			delete(x.buckets, b)
+		case v&inList != 0:
+			list := x.lists[v&^inList]
+			if i := slices.Index(list, n); i >= 0 {
+				x.lists[v&^inList] = slices.Delete(list, i, i+1)
+			}
+		}
+	}
+	x.entries[n] = entry{}
 }
 
 // filled returns a Matcher that has seen stored items, and the heap it

@@ -10,16 +10,7 @@ import (
 // set: never two stories merged, at least 95% of same-story pairs found,
 // every look-alike kept apart.
 func TestDevset(t *testing.T) {
-	f, err := os.Open("testdata/devset.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	set, err := ReadLabelled(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Evaluate(set)
+	rep, err := Evaluate(readDevset(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,4 +47,19 @@ func TestReadLabelledErrors(t *testing.T) {
 			t.Errorf("%s: error %q does not say which item", name, err)
 		}
 	}
+}
+
+// readDevset reads the labelled development set.
+func readDevset(tb testing.TB) []Labelled {
+	tb.Helper()
+	f, err := os.Open("testdata/devset.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	set, err := ReadLabelled(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return set
 }

@@ -74,26 +74,10 @@ func conflicts(a, b []uint64) bool {
 			for ej < len(b) && b[ej]>>32 == ca {
 				ej++
 			}
-			if !intersect(a[i:ei], b[j:ej]) {
+			if common(a[i:ei], b[j:ej]) == 0 {
 				return true
 			}
 			i, j = ei, ej
-		}
-	}
-	return false
-}
-
-// intersect reports whether two sorted lists have an element in common.
-func intersect(a, b []uint64) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case b[j] < a[i]:
-			j++
-		default:
-			return true
 		}
 	}
 	return false

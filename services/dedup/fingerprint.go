@@ -15,9 +15,9 @@ type Fingerprint struct {
 	// Shingles are hashes of every run of three words of the folded title
 	// and text, sorted, each once.
 	Shingles []uint32 `json:"shingles,omitempty"`
-	// Lead are the shingles of the first leadShingles words of the text
-	// (after the title), sorted: a summary cut from a long story has them.
-	Lead []uint32 `json:"lead,omitempty"`
+	// Body are the shingles of the text after the title, in text order:
+	// where two texts differ tells a repost from a look-alike (edited).
+	Body []uint32 `json:"body,omitempty"`
 	// Facts are the figures, dates and names of the text, each with the
 	// words around it (see facts.go), sorted.
 	Facts []uint64 `json:"facts,omitempty"`
@@ -41,12 +41,20 @@ func NewFingerprint(it item.Item) *Fingerprint {
 	for body < len(seq) && toks[body].title {
 		body++
 	}
-	lead := seq[body:min(body+leadShingles, len(seq))]
-	fp := &Fingerprint{Shingles: shingleSet(seq), Lead: shingleSet(lead), Facts: facts(toks, it.Places)}
+	fp := &Fingerprint{Shingles: shingleSet(seq), Body: make([]uint32, len(seq)-body), Facts: facts(toks, it.Places)}
+	for i, h := range seq[body:] {
+		fp.Body[i] = uint32(h >> 32)
+	}
 	if len(fp.Shingles) >= minShingles {
 		fp.bands = bands(seq, body)
 	}
 	return fp
+}
+
+// opens reports whether two bodies begin with the same words: the first
+// anchor shingles, six words.
+func opens(a, b *Fingerprint) bool {
+	return len(a.Body) >= anchor && len(b.Body) >= anchor && slices.Equal(a.Body[:anchor], b.Body[:anchor])
 }
 
 // shingleSet keeps the top 32 bits of each shingle hash, sorted, each once.
@@ -55,6 +63,18 @@ func shingleSet(seq []uint64) []uint32 {
 	for i, h := range seq {
 		set[i] = uint32(h >> 32)
 	}
+	slices.Sort(set)
+	return slices.Compact(set)
+}
+
+// lead is the set of the first leadShingles shingles of the body.
+func (fp *Fingerprint) lead() []uint32 { return sortedSet(fp.Body[:min(leadShingles, len(fp.Body))]) }
+
+// bodySet is the set of the shingles of the body.
+func (fp *Fingerprint) bodySet() []uint32 { return sortedSet(fp.Body) }
+
+func sortedSet(shingles []uint32) []uint32 {
+	set := slices.Clone(shingles)
 	slices.Sort(set)
 	return slices.Compact(set)
 }

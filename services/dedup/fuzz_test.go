@@ -22,11 +22,11 @@ func FuzzFingerprint(f *testing.F) {
 		if !slices.IsSorted(fp.Shingles) || len(slices.Compact(slices.Clone(fp.Shingles))) != len(fp.Shingles) {
 			t.Fatalf("shingles not sorted and distinct: %v", fp.Shingles)
 		}
-		if !slices.IsSorted(fp.Facts) || !slices.IsSorted(fp.bands) || !slices.IsSorted(fp.Lead) {
-			t.Fatal("facts, lead or bands not sorted")
+		if !slices.IsSorted(fp.Facts) || !slices.IsSorted(fp.bands) || len(fp.Body) > len(toksOf(it)) {
+			t.Fatal("facts or bands not sorted, or a body longer than the text")
 		}
-		if len(fp.Lead) > leadShingles || len(fp.bands) > 2*numBands {
-			t.Fatalf("%d lead shingles, %d bands", len(fp.Lead), len(fp.bands))
+		if len(fp.lead()) > leadShingles || len(fp.bands) > 2*numBands+1 {
+			t.Fatalf("%d lead shingles, %d bands", len(fp.lead()), len(fp.bands))
 		}
 		if conflicts(fp.Facts, fp.Facts) {
 			t.Fatal("a text conflicts with itself")
@@ -58,3 +58,5 @@ func FuzzDecodeBucket(f *testing.F) {
 		}
 	})
 }
+
+func toksOf(it item.Item) []token { return tokenize(it) }

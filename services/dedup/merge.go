@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -33,7 +34,12 @@ func (d *Deduper) merge(ctx context.Context, it item.Item, m match) ([]item.Item
 	}
 	outs, err := d.addCopy(ctx, it, rec, rev, m.near)
 	if err == nil && len(outs) > 0 {
-		d.log.Debug("duplicate merged", "item_id", it.ID, "source", it.Source, "duplicate_of", canonicalID, "similarity", m.similarity)
+		level := slog.LevelDebug
+		if m.near {
+			level = slog.LevelInfo // worth a look while the thresholds are young
+		}
+		d.log.Log(ctx, level, "duplicate merged", "item_id", it.ID, "source", it.Source, "url", it.URL,
+			"duplicate_of", canonicalID, "similarity", m.similarity, "near", m.near)
 	}
 	return outs, err
 }

@@ -64,7 +64,8 @@ func find(ctx context.Context, idx index, id string, fp *Fingerprint) (match, er
 
 // confirm checks fp against the filed item c and, when c is a copy, against
 // c's canonical item too: a chain of summaries must not join two stories
-// that differ in their figures.
+// that differ in their figures, so fp must be compatible with the canonical
+// item and share at least minChainSimilarity with it.
 func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, error) {
 	e, ok, err := idx.entry(ctx, c)
 	if err != nil || !ok || e.print == nil {
@@ -83,7 +84,7 @@ func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, 
 	if err != nil || !ok || canon.print == nil {
 		return match{}, err
 	}
-	if sim, dup = duplicate(fp, canon.print); !dup {
+	if sim = similarity(fp, canon.print); sim < minChainSimilarity || !compatible(fp, canon.print) {
 		return match{}, nil
 	}
 	return match{canonical: e.duplicateOf, similarity: sim, near: true}, nil

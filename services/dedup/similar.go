@@ -1,15 +1,28 @@
 package dedup
 
+import (
+	"cmp"
+	"slices"
+)
+
 // A candidate from the index is confirmed on the shingles themselves.
 const (
 	// minSimilarity is the share of the shorter text's shingles the longer
 	// one must have. A repost with a new intro or an extra closing line, or
 	// a summary cut from the story, has nearly all of them.
 	minSimilarity = 0.7
+	// minOpeningSimilarity replaces minSimilarity for texts that begin with
+	// the same words (opens): a summary of the story's opening with a
+	// closing line of its own, which weighs much in a short text.
+	minOpeningSimilarity = 0.5
 	// minLengthRatio: a text five times longer than the other is a
 	// newsletter quoting it, unless the shorter one begins like the longer
 	// one: a teaser cut from a long story.
 	minLengthRatio = 0.2
+	// minChainSimilarity: a copy of a copy must still share this much with
+	// the canonical item (a summary of a repost shares less of the story
+	// than the repost did).
+	minChainSimilarity = 0.5
 )
 
 // similarity is the share of the shorter text's shingles that the longer
@@ -23,7 +36,12 @@ func containment(a, b []uint32) float64 {
 	if min(len(a), len(b)) == 0 {
 		return 0
 	}
-	common, i, j := 0, 0, 0
+	return float64(common(a, b)) / float64(min(len(a), len(b)))
+}
+
+// common counts the elements two sorted lists have in common.
+func common[T cmp.Ordered](a, b []T) int {
+	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
 		case a[i] < b[j]:
@@ -31,17 +49,16 @@ func containment(a, b []uint32) float64 {
 		case b[j] < a[i]:
 			j++
 		default:
-			common++
+			n++
 			i++
 			j++
 		}
 	}
-	return float64(common) / float64(min(len(a), len(b)))
+	return n
 }
 
 // duplicate reports whether a and b tell the same story, and how similar
-// they are: enough shingles in common, comparable lengths, and no figure,
-// date or name that differs in the same place.
+// they are: enough shingles in common, comparable lengths, and compatible.
 func duplicate(a, b *Fingerprint) (float64, bool) {
 	short, long := a, b
 	if len(short.Shingles) > len(long.Shingles) {
@@ -51,9 +68,59 @@ func duplicate(a, b *Fingerprint) (float64, bool) {
 		return 0, false
 	}
 	if float64(len(short.Shingles)) < minLengthRatio*float64(len(long.Shingles)) &&
-		containment(long.Lead, short.Shingles) < minSimilarity {
+		containment(long.lead(), short.Shingles) < minSimilarity {
 		return 0, false
 	}
 	sim := similarity(a, b)
-	return sim, sim >= minSimilarity && !conflicts(a.Facts, b.Facts)
+	least := minSimilarity
+	if opens(a, b) {
+		least = minOpeningSimilarity
+	}
+	return sim, sim >= least && compatible(a, b)
+}
+
+// compatible reports whether two texts can be one story: no figure, date or
+// name that differs in the same place, and no words changed inside the
+// text they share.
+func compatible(a, b *Fingerprint) bool {
+	short, long := a, b
+	if len(short.Body) > len(long.Body) {
+		short, long = long, short
+	}
+	return !conflicts(a.Facts, b.Facts) && !edited(short.Body, long.bodySet())
+}
+
+// anchor is how many shingles in a row two texts must share before a
+// difference between two such runs counts as an edit (edited): a common
+// phrase that an intro happens to share with the story is not one.
+const anchor = 4
+
+// edited reports whether a text, given as the shingles of its body in
+// order, was changed inside the part it shares with another text, given as
+// the set of its body's shingles: a run of shingles the other lacks between
+// two runs of anchor or more it has. A repost adds or cuts at the ends (a
+// new intro, a closing line, a cut summary); a text made from the same
+// template changes words in between, as one toolkit announcement turned
+// into another ("vuurwerk", "wapens").
+func edited(body, other []uint32) bool {
+	shared, gap := 0, false
+	seenAnchor := false
+	for _, h := range body {
+		if _, ok := slices.BinarySearch(other, h); ok {
+			shared++
+			if shared == anchor {
+				if seenAnchor && gap {
+					return true
+				}
+				seenAnchor, gap = true, false
+			}
+			continue
+		}
+		if shared < anchor && !seenAnchor {
+			shared = 0
+			continue
+		}
+		shared, gap = 0, true
+	}
+	return false
 }

@@ -24,6 +24,10 @@ const (
 	sluitText = "De burgemeester van Zeist heeft op grond van artikel 13b van de Opiumwet besloten een woning aan de Slotlaan voor drie maanden te sluiten. " +
 		"In de woning werd op 14 november bij een doorzoeking door de politie een hoeveelheid harddrugs aangetroffen. " +
 		"Drugshandel vanuit woningen zorgt voor overlast en onveilige situaties in de buurt en trekt criminaliteit aan. De gemeente treedt daarom streng op."
+	toolkitText = "Deze uitgebreide toolkit, gericht op preventie, repressie en communicatie, is nu beschikbaar voor gemeenten in de beveiligde apothekerskast (na inlog). " +
+		"Bij de inhoud kan je denken aan wet- en regelgeving omtrent vuurwerk, verschillende interventies zoals het gebruik van het bestuursrecht of vuurwerkvrije zones en communicatievoorbeelden."
+	apvText = "De VNG heeft de jaarlijkse actualisatie van de model APV afgerond. In deze actualisatie is onder andere de sluitingsbevoegdheid van publieke panden en de vergunningplicht voor dergelijke panden opgenomen. " +
+		"Dit om verstoring van de openbare orde tegen te gaan en, middels de vergunningplicht, het (malafide) ondernemersklimaat te verbeteren."
 	burendagText = "Tijdens de PGA-burendag Flevoland ontmoeten PGA-coördinatoren van naburige gemeenten elkaar in een informele setting- passeerden verschillende onderwerpen de revue. " +
 		"Een daarvan was de vraag: ‘Ben ik procescoördinator of procesregisseur? Benieuwd naar de verschillende meningen?"
 )
@@ -60,6 +64,13 @@ func TestDuplicate(t *testing.T) {
 			text("Drugspand gesloten", "Een woning is voor drie maanden gesloten na de vondst van harddrugs bij een doorzoeking door de politie, en de gemeente treedt streng op.", "Soest"), false},
 		{"a newsletter quoting a short item whole", text("Een geslaagde burendag Flevoland!", burendagText),
 			text("Nieuwsbrief december 2023", "<p>De laatste nieuwsbrief van het jaar.</p><p>"+dtnText+"</p><p>"+kennisText+"</p><p>Een geslaagde burendag Flevoland! "+burendagText+"</p><p>"+sluitText+"</p>"), false},
+		{"a template with other topic words", text("Maak kennis met de toolkit Aanpak illegaal vuurwerk", toolkitText),
+			text("Maak kennis met de toolkit Aanpak wapenbezit", strings.NewReplacer("omtrent vuurwerk", "omtrent wapens", "vuurwerkvrije zones", "wapenverbodsgebieden").Replace(toolkitText)), false},
+		{"one word changed", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), false},
+		{"the opening with a closing line of its own", text("VNG actualiseert model APV", apvText),
+			text("VNG actualiseert model APV", strings.SplitAfter(apvText, "afgerond.")[0]+" Lees meer over de model APV op vng.nl."), true},
+		{"a newsletter opening with another item", text("Maak kennis met de toolkit", toolkitText),
+			text("Nieuwsbrief", "De laatste nieuwsbrief van het jaar met het nieuws uit de regio. "+strings.SplitAfter(toolkitText, "(na inlog).")[0]+" "+burendagText), false},
 		{"too short to tell", text("Agenda", "Week van de Veiligheid: 7 t/m 13 oktober"), text("Agenda", "Week van de Veiligheid: 7 t/m 13 oktober."), false},
 		{"different stories", dtn, sluit, false},
 	}

@@ -18,12 +18,17 @@ import (
 // lead, the first leadShingles shingles after the title, gets a sketch of
 // its own too, filed in the same bands: the summary meets the story's lead.
 //
+// One more key files the item under its opening, the first six words of
+// its body (band openingBand), so that a short repost that keeps the
+// story's opening always meets it.
+//
 // Lookups cost the same with 1,000 or 1,000,000 items filed: a band key is
 // a hash lookup, and a bucket holds at most bucketSize ids.
 const (
 	sketchSize   = 32
 	bandRows     = 2
 	numBands     = sketchSize / bandRows
+	openingBand  = 0xff
 	leadShingles = 40
 	// minShingles: a shorter text (a title with a line) is compared only
 	// as an exact copy.
@@ -49,12 +54,20 @@ var permA, permB = func() (a, b [sketchSize]uint64) {
 }()
 
 // bands returns the sorted, distinct bands of the whole text and of its
-// lead, given the hashes of its shingles and where the lead starts.
+// lead, and its opening, given the hashes of its shingles and where the
+// body starts.
 func bands(seq []uint64, body int) []band {
 	end := min(body+leadShingles, len(seq))
 	lead := sketch(newSketch(), seq[body:end])
 	whole := sketch(sketch(lead, seq[:body]), seq[end:])
-	out := make([]band, 0, 2*numBands)
+	out := make([]band, 0, 2*numBands+1)
+	if len(seq)-body >= anchor {
+		h := fnvOffset
+		for _, v := range seq[body : body+anchor] {
+			h = (h ^ hasher(v>>32)) * 1099511628211
+		}
+		out = append(out, band(openingBand<<56|h.sum()>>8))
+	}
 	for _, sk := range [][sketchSize]uint64{whole, lead} {
 		for i := range numBands {
 			h := fnvOffset
