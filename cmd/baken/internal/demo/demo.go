@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -28,7 +27,7 @@ import (
 	"github.com/bakenhub/baken/pkg/config"
 )
 
-//go:embed fixtures/*.rss fixtures/sites config.yaml
+//go:embed fixtures/*.rss fixtures/*.atom fixtures/sites config.yaml
 var files embed.FS
 
 // published is the Last-Modified of every fixture: the newest item's day.
@@ -43,6 +42,9 @@ func Handler() http.Handler {
 		name, contentType := sitePage(r)
 		if strings.HasPrefix(r.URL.Path, "/feeds/") {
 			name, contentType = "fixtures/"+path.Base(r.URL.Path), "application/rss+xml; charset=utf-8"
+			if path.Ext(name) == ".atom" {
+				contentType = "application/atom+xml; charset=utf-8"
+			}
 		}
 		body, err := files.ReadFile(name)
 		if err != nil {
@@ -79,15 +81,6 @@ func sitePage(r *http.Request) (name, contentType string) {
 		return name, "text/html"
 	}
 	return name, "text/html; charset=utf-8"
-}
-
-// Fixtures lists the fixture feed file names.
-func Fixtures() []string {
-	names, _ := fs.Glob(files, "fixtures/*.rss")
-	for i, n := range names {
-		names[i] = path.Base(n)
-	}
-	return names
 }
 
 // Server is the running fixture server.

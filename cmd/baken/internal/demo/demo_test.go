@@ -51,7 +51,7 @@ func TestScrapeLayouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]struct{ items, pages int }{
-		"nctv": {2, 1}, "nctv-en": {2, 1}, "veiligheidscoalitie": {20, 2}, "veiligheidscoalitie-nieuwsbrief": {10, 1},
+		"nctv": {2, 1}, "veiligheidscoalitie": {20, 2}, "veiligheidscoalitie-nieuwsbrief": {10, 1},
 		"veiligheidsalliantie": {1, 1}, "veiligheidsnetwerk-oost": {1, 1}, "nh-jaarverslag": {1, 1},
 	}
 	for _, src := range cfg.Sources {
