@@ -1,16 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"text/tabwriter"
-	"time"
 
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/services/classify"
@@ -21,19 +16,18 @@ import (
 // which theme or district. It changes nothing.
 func backtestCmd(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("backtest", flag.ExitOnError)
-	cfgPath := fs.String("config", "", "configuration `file` in force now")
 	taxonomy := fs.String("taxonomy", "", "proposed taxonomy `file`")
 	gazetteer := fs.String("gazetteer", "", "proposed gazetteer `file` (gemeenten.csv format)")
-	since := fs.Duration("since", 720*time.Hour, "items ingested this long ago or later")
-	nf := addNATSFlags(fs)
+	rf := addRawFlags(fs)
 	_ = fs.Parse(args)
 	if *taxonomy == "" && *gazetteer == "" {
 		return fmt.Errorf("backtest: give --taxonomy FILE and/or --gazetteer FILE")
 	}
-	cfg, err := loadOrDefault(*cfgPath)
+	cfg, ctx, js, done, err := rf.open()
 	if err != nil {
 		return err
 	}
+	defer done()
 	current, err := classify.New(cfg.Classify)
 	if err != nil {
 		return err
@@ -49,17 +43,10 @@ func backtestCmd(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	js, closeAll, err := nf.connect(ctx, newLogger("text", false))
-	if err != nil {
-		return err
-	}
-	defer closeAll()
 
 	seen := map[string]bool{}
 	var diffs []itemDiff
-	n, err := readRaw(ctx, js, *since, func(it item.Item) error {
+	n, err := readRaw(ctx, js, *rf.since, func(it item.Item) error {
 		if seen[it.ID] {
 			return nil // a later version follows; compare each item once
 		}

@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -13,8 +16,42 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
 )
+
+// rawFlags are the flags of the tools that read the raw stream (replay,
+// backtest): the configuration in force, a period, and a way to NATS.
+type rawFlags struct {
+	config *string
+	since  *time.Duration
+	nats   natsFlags
+}
+
+func addRawFlags(fs *flag.FlagSet) rawFlags {
+	return rawFlags{
+		config: fs.String("config", "", "configuration `file` in force (taxonomy, gazetteer, district overrides)"),
+		since:  fs.Duration("since", 720*time.Hour, "items ingested this long ago or later"),
+		nats:   addNATSFlags(fs),
+	}
+}
+
+// open loads the configuration and connects; done releases both the
+// connection and the interrupt handling.
+func (f rawFlags) open() (cfg config.Config, ctx context.Context, js jetstream.JetStream, done func(), err error) {
+	if *f.config == "" {
+		cfg = config.Default()
+	} else if cfg, err = config.Load(*f.config); err != nil {
+		return cfg, nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	js, closeAll, err := f.nats.connect(ctx, newLogger("text", false))
+	if err != nil {
+		stop()
+		return cfg, nil, nil, nil, err
+	}
+	return cfg, ctx, js, func() { closeAll(); stop() }, nil
+}
 
 // natsFlags are how the offline tools reach Baken's streams: a running
 // hub's NATS (--nats) or, with the hub stopped, its data folder (--data).
