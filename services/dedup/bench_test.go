@@ -73,7 +73,7 @@ func heapAlloc() uint64 {
 // after every 1,000 items timed, they are taken out again, untimed, so the
 // index keeps its size; the items come round again 16 chunks later.
 func BenchmarkLookupInsert(b *testing.B) {
-	for _, stored := range []int{10_000, 100_000, 1_000_000} {
+	for _, stored := range benchSizes {
 		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {
 			g := newTextGen(b)
 			m, perItem := filled(b, g, stored)
@@ -211,3 +211,5 @@ func BenchmarkHandleKV(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n-stored), "ns/item")
 }
+
+var benchSizes = []int{10_000, 100_000, 1_000_000}
