@@ -63,6 +63,15 @@ func NewView() *View {
 func (v *View) Put(it item.Item) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if old, ok := v.items[it.ID]; ok {
+		// also_at only grows: two dedup replicas may deliver the versions
+		// of one story in either order, and no copy may be forgotten.
+		for _, l := range old.AlsoAt {
+			if !slices.Contains(it.AlsoAt, l) {
+				it.AlsoAt = append(slices.Clip(it.AlsoAt), l)
+			}
+		}
+	}
 	v.items[it.ID] = &it
 	v.place(it.ID)
 }
