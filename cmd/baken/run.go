@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -44,7 +45,7 @@ func runCmd(args []string) error {
 			return err
 		}
 		defer srv.Close(context.Background())
-		if cfg, err = demo.Config(srv.URL, "http://"+*httpAddr); err != nil {
+		if cfg, err = demo.Config(srv.URL, publicURL(*httpAddr)); err != nil {
 			return err
 		}
 		log.Info("demo sources served", "url", srv.URL)
@@ -54,6 +55,9 @@ func runCmd(args []string) error {
 		}
 	default:
 		return fmt.Errorf("run: give --config FILE or --demo")
+	}
+	if cfg.Publish.BaseURL == config.Default().Publish.BaseURL {
+		cfg.Publish.BaseURL = publicURL(*httpAddr)
 	}
 	return hub.Run(ctx, hub.Options{
 		Config:     cfg,
@@ -68,6 +72,19 @@ func runCmd(args []string) error {
 			fmt.Fprintf(os.Stderr, "\nBaken is running: http://%s/  (feeds: http://%s/feeds/all.atom)\n\n", addr, addr)
 		},
 	})
+}
+
+// publicURL is where feeds are served when publish.base_url is not set:
+// the listen address, with a wildcard host read as this machine.
+func publicURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // parseInterleaved parses flags that may come before, between or after

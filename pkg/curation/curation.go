@@ -66,6 +66,9 @@ type State struct {
 	Pinned  []Override `json:"pinned,omitempty"`
 	Removed []Override `json:"removed,omitempty"`
 	Hidden  *Override  `json:"hidden,omitempty"`
+	// Unhidden records an explicit unhide: it outweighs a hide in the rules
+	// file, which an empty state would let through.
+	Unhidden *Override `json:"unhidden,omitempty"`
 }
 
 // Add folds one more override into s; the latest decision per theme wins.
@@ -79,9 +82,9 @@ func (s State) Add(o Override) State {
 	case Remove:
 		s.Pinned, s.Removed = drop(s.Pinned), append(drop(s.Removed), o)
 	case Hide:
-		s.Hidden = &o
+		s.Hidden, s.Unhidden = &o, nil
 	case Unhide:
-		s.Hidden = nil
+		s.Hidden, s.Unhidden = nil, &o
 	case Reset:
 		return State{}
 	}
@@ -89,7 +92,9 @@ func (s State) Add(o Override) State {
 }
 
 // Empty reports whether s changes nothing.
-func (s State) Empty() bool { return len(s.Pinned) == 0 && len(s.Removed) == 0 && s.Hidden == nil }
+func (s State) Empty() bool {
+	return len(s.Pinned) == 0 && len(s.Removed) == 0 && s.Hidden == nil && s.Unhidden == nil
+}
 
 // Apply returns the item as editors want it shown, and whether it is shown
 // at all. A pinned theme lists who pinned it as its matched term.

@@ -33,6 +33,9 @@ type Service struct {
 	norm    *Normalizer
 	log     *slog.Logger
 	now     func() time.Time
+	// polling holds the ids of sources being polled: a first import that
+	// outlasts a schedule tick must not run twice at once.
+	polling sync.Map
 }
 
 // New returns an ingest service for the sources of cfg.
@@ -88,6 +91,10 @@ func (s *Service) Run(ctx context.Context) error {
 // adaptive polling says it is not due, and publishes its items. The error
 // it returns is also kept on the source's state.
 func (s *Service) Poll(ctx context.Context, src config.Source) error {
+	if _, busy := s.polling.LoadOrStore(src.ID, true); busy {
+		return nil
+	}
+	defer s.polling.Delete(src.ID)
 	st, err := s.states.Get(ctx, src.ID)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -558,5 +559,39 @@ func TestBackoff(t *testing.T) {
 				t.Errorf("backoff(%d, %v, %v) = %v, want %v", tt.n, limit, tt.retryAfter, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPollNotTwiceAtOnce: a poll that outlasts the next schedule tick is
+// not started a second time for the same source.
+func TestPollNotTwiceAtOnce(t *testing.T) {
+	e := newEnv(t)
+	feed := fixture(t, "politie-midden-nederland.rss")
+	var hits atomic.Int32
+	release := make(chan struct{})
+	e.mux.HandleFunc("/slow.xml", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-release
+		w.Write(feed)
+	})
+	src := config.Source{ID: "slow", Name: "slow", Kind: "feed", URL: e.srv.URL + "/slow.xml", Schedule: "@every 10m"}
+	s := e.service(t, src)
+	first := make(chan error, 1)
+	go func() { first <- s.Poll(context.Background(), src) }()
+	for hits.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := s.Poll(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests while one poll was running, want 1", n)
+	}
+	if n := len(e.raw(t, src.ID)); n != 4 {
+		t.Errorf("%d items published, want 4", n)
 	}
 }

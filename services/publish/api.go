@@ -43,6 +43,10 @@ func (p *Publisher) postOverride(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body: " + err.Error()})
 		return
 	}
+	if dec.More() {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body: one JSON object, nothing after it"})
+		return
+	}
 	if _, _, ok := p.view.Item(o.ItemID); !ok && o.ItemID != "" {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + o.ItemID})
 		return

@@ -403,6 +403,7 @@ func TestOverrides(t *testing.T) {
 		`{"item_id":"` + burgernet.ID + `","action":"hide","why":"y"}`:                        "who: required",
 		`{"item_id":"nope","action":"hide","who":"x","why":"y"}`:                              "no item nope",
 		`{"item":"x"}`: "unknown field",
+		`{"item_id":"` + burgernet.ID + `","action":"hide","who":"x","why":"y"}{"more":1}`: "nothing after it",
 	}
 	for req, want := range bad {
 		if code, body := postOverride(t, srv.URL, req); code < 400 || !strings.Contains(body, want) {

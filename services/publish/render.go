@@ -101,9 +101,11 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	for i := range items {
 		it := &items[i]
 		ri := &rssItem{RssItem: &feeds.RssItem{
-			Title:       it.Title,
-			Link:        it.URL,
-			Description: it.Summary,
+			Title: it.Title,
+			Link:  it.URL,
+			// Readers take <description> as HTML; the summary is plain
+			// text and may spell out markup, so it is escaped.
+			Description: html.EscapeString(it.Summary),
 			Content:     &feeds.RssContent{Content: contentHTML(it)},
 			Guid:        &feeds.RssGuid{Id: guid(it.ID), IsPermaLink: "false"},
 			PubDate:     it.Published.Format(time.RFC1123Z),

@@ -64,9 +64,13 @@ func (v *View) Put(it item.Item) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if old, ok := v.items[it.ID]; ok {
-		// also_at only grows: two dedup replicas may deliver the versions
-		// of one story in either order, and no copy may be forgotten.
-		for _, l := range old.AlsoAt {
+		// Two dedup replicas may deliver the versions of one story in
+		// either order: the newer text wins, and also_at only grows.
+		other := *old
+		if it.LastChange().Before(old.LastChange()) {
+			it, other = *old, it
+		}
+		for _, l := range other.AlsoAt {
 			if !slices.Contains(it.AlsoAt, l) {
 				it.AlsoAt = append(slices.Clip(it.AlsoAt), l)
 			}

@@ -113,12 +113,18 @@ func Run(ctx context.Context, o Options) (err error) {
 		o.Listening(ln.Addr().String())
 	}
 
+	// A service that fails stops the hub: running on without a stage would
+	// pile up its input unseen.
+	svcCtx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(run))
 	for _, r := range run {
 		wg.Go(func() {
-			if err := r(ctx); err != nil {
+			if err := r(svcCtx); err != nil {
+				log.Error("service failed, stopping the hub", "err", err)
 				errs <- err
+				stopAll()
 			}
 		})
 	}
