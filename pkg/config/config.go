@@ -39,6 +39,7 @@ type Source struct {
 	Language string `yaml:"language"`
 	// Scrape configures a source of kind html (see scrape.go).
 	Scrape *Scrape `yaml:"scrape"`
+	Network `yaml:",inline"`
 }
 
 // Ingest configures fetching.
@@ -58,6 +59,8 @@ type Ingest struct {
 	HostDelay time.Duration `yaml:"host_delay"`
 	// Proxy, when set, is the HTTP proxy every fetch goes through.
 	Proxy string `yaml:"proxy"`
+	// Network allows every source addresses that are refused by default.
+	Network `yaml:",inline"`
 }
 
 // Classify configures theme and district classification.
@@ -164,6 +167,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.url %q: want an http(s) URL", field, s.URL))
 		}
 		errs = append(errs, validateScrape(field, s)...)
+		errs = append(errs, s.Network.validate(field))
 		if s.Home != "" && !idPattern.MatchString(s.Home) {
 			errs = append(errs, fmt.Errorf("%s.home %q: want a district id such as midden-nederland", field, s.Home))
 		}
@@ -178,6 +182,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("ingest.max_bytes: must be positive"))
 	}
 	errs = append(errs, c.Ingest.validatePoliteness()...)
+	errs = append(errs, c.Ingest.Network.validate("ingest"))
 	if c.Publish.FeedSize <= 0 {
 		errs = append(errs, errors.New("publish.feed_size: must be positive"))
 	}

@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/bakenhub/baken/pkg/config"
+	"github.com/bakenhub/baken/pkg/netguard"
 )
 
 // Response is the outcome of one conditional GET.
@@ -37,44 +39,96 @@ func (e *HTTPError) Error() string {
 var ErrTooLarge = errors.New("response body too large")
 
 // Fetcher performs conditional GETs with a size cap, a time limit and a
-// User-Agent, one at a time per host when Hosts is set.
+// User-Agent, one at a time per host when Hosts is set. It connects only to
+// the addresses the source's network policy allows (see pkg/netguard).
 type Fetcher struct {
-	Client    *http.Client
 	UserAgent string
 	MaxBytes  int64
 	Timeout   time.Duration
 	Hosts     *Hosts // optional politeness gate
+
+	network config.Ingest   // whose allowances a source's add to
+	policy  netguard.Policy // the ingest section's alone
+	proxy   *url.URL
+	mu      sync.Mutex
+	clients map[string]*http.Client // one per policy, so no connection is shared across policies
 }
 
-// fetcherFor returns the Fetcher cfg describes: size cap, time limit,
-// User-Agent, proxy, and the per-host politeness gate.
-func fetcherFor(cfg config.Ingest) (*Fetcher, error) {
-	c := NewHTTPClient()
+// NewFetcher returns the Fetcher cfg describes: size cap, time limit,
+// User-Agent, proxy, network policy and the per-host politeness gate.
+func NewFetcher(cfg config.Ingest) (*Fetcher, error) {
+	f := &Fetcher{UserAgent: cfg.UserAgent, MaxBytes: cfg.MaxBytes, Timeout: cfg.Timeout, Hosts: NewHosts(cfg.HostDelay), network: cfg, clients: map[string]*http.Client{}}
+	var err error
+	if f.policy, err = cfg.Policy(config.Source{}); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	if cfg.Proxy != "" {
-		u, err := url.Parse(cfg.Proxy)
-		if err != nil {
+		if f.proxy, err = url.Parse(cfg.Proxy); err != nil {
 			return nil, fmt.Errorf("ingest: proxy: %w", err)
 		}
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.Proxy = http.ProxyURL(u)
-		c.Transport = t
 	}
-	return &Fetcher{Client: c, UserAgent: cfg.UserAgent, MaxBytes: cfg.MaxBytes, Timeout: cfg.Timeout, Hosts: NewHosts(cfg.HostDelay)}, nil
+	return f, nil
 }
 
 // maxRedirects stops redirect loops early with a clear error.
 const maxRedirects = 5
 
-// NewHTTPClient returns a client that follows at most maxRedirects redirects.
-func NewHTTPClient() *http.Client {
-	return &http.Client{
+// client returns the HTTP client for policy p. Without a proxy its dialer
+// checks every address it connects to, after DNS resolution; with one,
+// the dialer reaches only the proxy (configured by the operator, so
+// allowed) and each URL's host is checked before the request.
+func (f *Fetcher) client(p netguard.Policy) *http.Client {
+	key := fmt.Sprint(p.AllowPrivate, p.Allow)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.clients[key]; ok {
+		return c
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.DialContext = p.DialContext(f.Timeout)
+	if f.proxy != nil {
+		t.Proxy = http.ProxyURL(f.proxy)
+		t.DialContext = netguard.Policy{AllowPrivate: true}.DialContext(f.Timeout)
+	}
+	c := &http.Client{
+		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= maxRedirects {
 				return fmt.Errorf("stopped after %d redirects (loop?) at %s", len(via), req.URL)
 			}
-			return nil
+			return f.checkHost(p, req.URL)
 		},
 	}
+	f.clients[key] = c
+	return c
+}
+
+// checkHost is the check before a request when a proxy does the dialling.
+func (f *Fetcher) checkHost(p netguard.Policy, u *url.URL) error {
+	if f.proxy == nil {
+		return nil // the dialer checks
+	}
+	return p.CheckHost(u.Hostname())
+}
+
+type policyKey struct{}
+
+// WithSource marks ctx as fetching for src: its network allowances add to
+// the ingest section's for every request made with ctx (the page, its
+// redirects, robots.txt and followed article links).
+func WithSource(ctx context.Context, src config.Source) context.Context {
+	return context.WithValue(ctx, policyKey{}, src)
+}
+
+// policyFor is the policy of the source ctx fetches for.
+func (f *Fetcher) policyFor(ctx context.Context) netguard.Policy {
+	src, _ := ctx.Value(policyKey{}).(config.Source)
+	p, err := f.network.Policy(src)
+	if err != nil { // validated at start; refuse what cannot be read
+		return f.policy
+	}
+	return p
 }
 
 // Fetch GETs url, sending the validators of the previous response. With
@@ -83,6 +137,10 @@ func NewHTTPClient() *http.Client {
 func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*Response, error) {
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
+		return nil, err
+	}
+	policy := f.policyFor(ctx)
+	if err := f.checkHost(policy, req.URL); err != nil {
 		return nil, err
 	}
 	if f.Hosts != nil {
@@ -103,8 +161,12 @@ func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*R
 	if lastModified != "" {
 		req.Header.Set("If-Modified-Since", lastModified)
 	}
-	resp, err := f.Client.Do(req)
+	resp, err := f.client(policy).Do(req)
 	if err != nil {
+		var refused *netguard.RefusedError
+		if errors.As(err, &refused) {
+			return nil, fmt.Errorf("%s: %w", req.URL.Redacted(), refused)
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()

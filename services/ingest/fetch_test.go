@@ -14,10 +14,19 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bakenhub/baken/pkg/config"
 )
 
+// newFetcher returns a Fetcher for the test servers on loopback, which
+// it may reach (allow_private), without a politeness gate.
 func newFetcher(maxBytes int64, timeout time.Duration) *Fetcher {
-	return &Fetcher{Client: NewHTTPClient(), UserAgent: "Baken-test/1.0", MaxBytes: maxBytes, Timeout: timeout}
+	f, err := NewFetcher(config.Ingest{UserAgent: "Baken-test/1.0", MaxBytes: maxBytes, Timeout: timeout, Network: config.Network{AllowPrivate: true}})
+	if err != nil {
+		panic(err)
+	}
+	f.Hosts = nil
+	return f
 }
 
 func fixture(t *testing.T, name string) []byte {

@@ -32,7 +32,7 @@ type Scraper struct {
 // NewScraper returns a Scraper that fetches as cfg says: politely per host,
 // honouring robots.txt, with the size cap and time limit.
 func NewScraper(cfg config.Ingest, log *slog.Logger) (*Scraper, error) {
-	f, err := fetcherFor(cfg)
+	f, err := NewFetcher(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,7 @@ func (s *Scraper) Scrape(ctx context.Context, src config.Source, o ScrapeOptions
 	if err != nil {
 		return nil, err
 	}
+	ctx = WithSource(ctx, src)
 	pages := cmp.Or(o.Pages, src.Scrape.Pages())
 	res := &ScrapeResult{Missing: map[string]int{}}
 	seen := map[string]bool{}

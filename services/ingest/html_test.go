@@ -102,7 +102,7 @@ var cardsScrape = config.Scrape{
 }
 
 func htmlSource(id, url string, sc config.Scrape) config.Source {
-	return config.Source{ID: id, Name: id, Kind: "html", URL: url, Schedule: "@every 10m", Scrape: &sc, Home: "midden-nederland"}
+	return config.Source{ID: id, Name: id, Kind: "html", URL: url, Schedule: "@every 10m", Scrape: &sc, Home: "midden-nederland", Network: loopback}
 }
 
 // nieuws returns n cards, newest first, dated one day apart from 20 Dec 2023.

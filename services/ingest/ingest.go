@@ -44,7 +44,7 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	f, err := fetcherFor(cfg.Ingest)
+	f, err := NewFetcher(cfg.Ingest)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +95,7 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		return nil
 	}
 	defer s.polling.Delete(src.ID)
+	ctx = WithSource(ctx, src)
 	st, err := s.states.Get(ctx, src.ID)
 	if err != nil {
 		return err

@@ -114,7 +114,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) site(t *testing.T, id string, s *site) config.Source {
 	t.Helper()
 	e.mux.Handle("/"+id+".xml", s)
-	return config.Source{ID: id, Name: id, Kind: "feed", URL: e.srv.URL + "/" + id + ".xml", Schedule: "@every 10m"}
+	return config.Source{ID: id, Name: id, Kind: "feed", URL: e.srv.URL + "/" + id + ".xml", Schedule: "@every 10m", Network: loopback}
 }
 
 func (e *env) service(t *testing.T, sources ...config.Source) *Service {
@@ -423,7 +423,7 @@ func TestPollRecordsClearErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.mux.Handle("/bad.xml", tt.handler)
-			bad := config.Source{ID: "bad", Kind: "feed", URL: e.srv.URL + "/bad.xml", Schedule: "@every 10m"}
+			bad := config.Source{ID: "bad", Kind: "feed", URL: e.srv.URL + "/bad.xml", Schedule: "@every 10m", Network: loopback}
 			good := e.site(t, "rijksoverheid-jenv", &site{body: fixture(t, "rijksoverheid-jenv.rss")})
 			s := e.serviceWith(t, func(c *config.Config) {
 				c.Ingest.MaxBytes = 64 << 10
@@ -458,7 +458,7 @@ func TestPollRecordsClearErrors(t *testing.T) {
 		}
 		url := "http://" + l.Addr().String() + "/rss.xml"
 		l.Close()
-		src := config.Source{ID: "dood", Kind: "feed", URL: url, Schedule: "@every 10m"}
+		src := config.Source{ID: "dood", Kind: "feed", URL: url, Schedule: "@every 10m", Network: loopback}
 		s := e.service(t, src)
 		if err := s.Poll(context.Background(), src); err == nil {
 			t.Fatal("Poll of a dead host = nil")
@@ -500,7 +500,7 @@ func TestRunPollsAtStartAndStops(t *testing.T) {
 	// a host, so only sources on the same host would wait for it.
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	t.Cleanup(slow.Close)
-	hung := config.Source{ID: "traag", Kind: "feed", URL: slow.URL + "/traag.xml", Schedule: "@every 10m"}
+	hung := config.Source{ID: "traag", Kind: "feed", URL: slow.URL + "/traag.xml", Schedule: "@every 10m", Network: loopback}
 	s := e.service(t, politie, nctv, hung) // default timeout: 30s
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -574,7 +574,7 @@ func TestPollNotTwiceAtOnce(t *testing.T) {
 		<-release
 		w.Write(feed)
 	})
-	src := config.Source{ID: "slow", Name: "slow", Kind: "feed", URL: e.srv.URL + "/slow.xml", Schedule: "@every 10m"}
+	src := config.Source{ID: "slow", Name: "slow", Kind: "feed", URL: e.srv.URL + "/slow.xml", Schedule: "@every 10m", Network: loopback}
 	s := e.service(t, src)
 	first := make(chan error, 1)
 	go func() { first <- s.Poll(context.Background(), src) }()
@@ -595,3 +595,7 @@ func TestPollNotTwiceAtOnce(t *testing.T) {
 		t.Errorf("%d items published, want 4", n)
 	}
 }
+
+// loopback lets a test source reach its server on 127.0.0.1, which the
+// fetcher refuses by default.
+var loopback = config.Network{AllowPrivate: true}
