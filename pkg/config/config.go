@@ -105,8 +105,8 @@ func Default() Config {
 	}
 }
 
-// Load reads and validates the file at path. Environment variables written
-// as ${NAME} are expanded first.
+// Load reads and validates the file at path. ${NAME} in a string value is
+// replaced by the environment variable NAME, which must be set.
 func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -122,9 +122,12 @@ func Load(path string) (Config, error) {
 // Parse reads a configuration from YAML over the defaults and validates it.
 func Parse(data []byte) (Config, error) {
 	cfg := Default()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(os.ExpandEnv(string(data)))))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, err
+	}
+	if err := expandEnv(&cfg); err != nil {
 		return Config{}, err
 	}
 	for i := range cfg.Sources {

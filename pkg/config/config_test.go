@@ -85,3 +85,64 @@ func TestDeployConfigLoads(t *testing.T) {
 		t.Errorf("deploy/config.yaml has %d sources, want the ministries and all 38 police feeds of Midden-Nederland", len(cfg.Sources))
 	}
 }
+
+func TestParseEnvironment(t *testing.T) {
+	t.Setenv("BAKEN_TEST_TOKEN", "s3cr$t: {not yaml} $HOME")
+	t.Setenv("BAKEN_TEST_HOST", "www.nctv.nl")
+	tests := []struct {
+		name, yaml string
+		token      string // publish.api_token after expansion
+		url        string // sources[0].url
+		err        string
+	}{
+		{name: "secret with YAML and dollars stays as set", yaml: "publish: {api_token: '${BAKEN_TEST_TOKEN}'}", token: "s3cr$t: {not yaml} $HOME"},
+		{name: "inside a value", yaml: "sources: [{id: a, url: 'https://${BAKEN_TEST_HOST}/actueel'}]", url: "https://www.nctv.nl/actueel"},
+		{name: "bare dollar is not expanded", yaml: "publish: {api_token: '$BAKEN_TEST_TOKEN'}", token: "$BAKEN_TEST_TOKEN"},
+		{name: "comment is not read", yaml: "# api_token: ${BAKEN_NOT_SET_ANYWHERE}\npublish: {title: Baken}"},
+		{name: "unset is an error naming it", yaml: "publish: {api_token: '${BAKEN_NOT_SET_ANYWHERE}'}", err: "publish.api_token: ${BAKEN_NOT_SET_ANYWHERE}: environment variable BAKEN_NOT_SET_ANYWHERE is not set"},
+		{name: "unset in a list", yaml: "sources: [{id: a, url: 'https://a.nl', name: '${BAKEN_NOT_SET_ANYWHERE}'}]", err: "sources[0].name: ${BAKEN_NOT_SET_ANYWHERE}"},
+		{name: "unset in a map", yaml: "classify: {districts: {Amersfoort: '${BAKEN_NOT_SET_ANYWHERE}'}}", err: "classify.districts.Amersfoort: ${BAKEN_NOT_SET_ANYWHERE}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse([]byte(tt.yaml))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Publish.APIToken != tt.token {
+				t.Errorf("api_token = %q, want %q", cfg.Publish.APIToken, tt.token)
+			}
+			if tt.url != "" && cfg.Sources[0].URL != tt.url {
+				t.Errorf("url = %q, want %q", cfg.Sources[0].URL, tt.url)
+			}
+		})
+	}
+}
+
+func TestParseNetwork(t *testing.T) {
+	cfg, err := Parse([]byte(`
+ingest: {allow_cidrs: [10.20.0.0/16]}
+sources:
+  - {id: intranet, url: 'http://feeds.intranet.example/rss', allow_private: true}
+  - {id: partner, url: 'https://partner.example/rss', allow_cidrs: [192.168.7.7]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cfg.Ingest.Policy(cfg.Sources[1])
+	if err != nil || p.AllowPrivate || len(p.Allow) != 2 || p.Allow[1].String() != "192.168.7.7/32" {
+		t.Errorf("partner policy = %+v, %v", p, err)
+	}
+	if p, _ := cfg.Ingest.Policy(cfg.Sources[0]); !p.AllowPrivate {
+		t.Errorf("intranet policy = %+v, want allow_private", p)
+	}
+	if _, err := Parse([]byte("sources: [{id: a, url: 'https://a.nl', allow_cidrs: [10.0.0.0/40]}]")); err == nil || !strings.Contains(err.Error(), `sources[0].allow_cidrs "10.0.0.0/40"`) {
+		t.Errorf("bad CIDR: %v", err)
+	}
+}
