@@ -3,11 +3,13 @@ package publish
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
 
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/sanitize"
 )
 
 // itemResponse is an item as shown, with why.
@@ -26,14 +28,20 @@ func (p *Publisher) serveItem(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + id})
 		return
 	}
+	it.Content = sanitize.HTML(it.Content)
 	writeJSON(w, http.StatusOK, itemResponse{Item: it, Shown: shown, Overrides: p.view.Override(id)})
 }
 
 // postOverride answers POST /api/overrides with an Override as JSON body:
 // {"item_id","action":"pin|remove|hide|unhide|reset","theme","who","why"}.
 func (p *Publisher) postOverride(w http.ResponseWriter, r *http.Request) {
-	if !p.authorised(r) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token"})
+	if !p.authorised(w, r) {
+		return
+	}
+	// A form or text/plain body is what a cross-site page can post
+	// without asking; only JSON is read.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "body must be application/json"})
 		return
 	}
 	var o curation.Override
@@ -60,8 +68,12 @@ func (p *Publisher) postOverride(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-// serveAudit answers GET /api/overrides/audit[?item=ID&limit=N].
+// serveAudit answers GET /api/overrides/audit[?item=ID&limit=N]. It names
+// editors, so it needs the token like a write.
 func (p *Publisher) serveAudit(w http.ResponseWriter, r *http.Request) {
+	if !p.authorised(w, r) {
+		return
+	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	list, err := p.store.Audit(r.Context(), r.URL.Query().Get("item"), limit)
 	if err != nil {
@@ -74,12 +86,22 @@ func (p *Publisher) serveAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, list)
 }
 
-func (p *Publisher) authorised(r *http.Request) bool {
+// authorised checks the bearer token, answering the request when it is
+// missing or wrong. Without a configured token nobody is: writes are
+// closed by default.
+func (p *Publisher) authorised(w http.ResponseWriter, r *http.Request) bool {
 	if p.opts.APIToken == "" {
-		return true
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "writes are disabled: no publish.api_token is configured; " +
+			"set one (api_token: ${BAKEN_API_TOKEN}, with BAKEN_API_TOKEN in the service's environment) and send it as Authorization: Bearer <token>"})
+		return false
 	}
 	got := r.Header.Get("Authorization")
-	return subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+p.opts.APIToken)) == 1
+	if subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+p.opts.APIToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="baken"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token"})
+		return false
+	}
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -37,7 +37,7 @@ type Options struct {
 	Districts []Label // every known district and unit
 	Sources   []Label // every source, for author names
 	RulesFile string  // editors' overrides under version control, optional
-	APIToken  string  // bearer token required by POST /api/overrides, when set
+	APIToken  string  // bearer token for overrides and the audit trail; none: both closed
 }
 
 // Publisher keeps the view and serves it over HTTP.
@@ -122,7 +122,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 		if err := json.Unmarshal(msg.Data(), &it); err != nil {
 			p.log.Error("undecodable curated item skipped", "subject", msg.Subject(), "err", err)
 		} else {
-			p.view.Put(it)
+			p.view.Put(untrusted(it))
 		}
 		if md, err := msg.Metadata(); err == nil && md.Sequence.Stream >= last {
 			if !p.caughtUp.Swap(true) {

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/feeds"
 
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/sanitize"
 )
 
 // namer turns ids into names people read.
@@ -56,7 +57,7 @@ func contentHTML(it *item.Item) string {
 		b.WriteString("</p>")
 		c = b.String()
 	}
-	return c
+	return sanitize.HTML(c) // the bus is not trusted: see untrusted.go
 }
 
 // RSS 2.0: gorilla/feeds' structs plus what the validator asks for: an

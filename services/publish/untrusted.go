@@ -1,0 +1,22 @@
+package publish
+
+import (
+	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/sanitize"
+)
+
+// untrusted checks an item read from the curated stream, whoever put it
+// there: links must be http(s) (no javascript: or data: in an href). The
+// HTML is sanitised again where it is rendered (contentHTML, the item API),
+// once per feed version rather than for every item on a restart.
+func untrusted(it item.Item) item.Item {
+	it.URL = sanitize.URL(it.URL)
+	also := it.AlsoAt[:0:0]
+	for _, l := range it.AlsoAt {
+		if l.URL = sanitize.URL(l.URL); l.URL != "" {
+			also = append(also, l)
+		}
+	}
+	it.AlsoAt = also
+	return it
+}
