@@ -38,7 +38,7 @@ type Source struct {
 	Home     string `yaml:"home"`
 	Language string `yaml:"language"`
 	// Scrape configures a source of kind html (see scrape.go).
-	Scrape *Scrape `yaml:"scrape"`
+	Scrape  *Scrape `yaml:"scrape"`
 	Network `yaml:",inline"`
 }
 
