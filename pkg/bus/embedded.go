@@ -13,6 +13,10 @@ import (
 // under dir. With listen empty it opens no port: services connect through
 // InProcess. The caller shuts it down with Shutdown and WaitForShutdown.
 func Embedded(dir, listen string, log *slog.Logger) (*server.Server, error) {
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
 	opts := &server.Options{
 		ServerName: "baken",
 		JetStream:  true,
@@ -23,14 +27,17 @@ func Embedded(dir, listen string, log *slog.Logger) (*server.Server, error) {
 	if listen != "" {
 		host, port, err := splitHostPort(listen)
 		if err != nil {
+			unlock()
 			return nil, fmt.Errorf("bus: embedded listen %q: %w", listen, err)
 		}
 		opts.Host, opts.Port = host, port
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("bus: embedded server: %w", err)
 	}
+	go func() { s.WaitForShutdown(); unlock() }()
 	s.SetLoggerV2(serverLog{log.With("component", "nats")}, false, false, false)
 	s.Start()
 	if !s.ReadyForConnections(30 * time.Second) {

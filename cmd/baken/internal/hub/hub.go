@@ -20,6 +20,7 @@ import (
 
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/config"
+	"github.com/bakenhub/baken/pkg/httpserver"
 	"github.com/bakenhub/baken/pkg/stage"
 	"github.com/bakenhub/baken/services/classify"
 	"github.com/bakenhub/baken/services/dedup"
@@ -102,7 +103,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := &http.Server{Handler: handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources)), ReadHeaderTimeout: 10 * time.Second}
+	srv := httpserver.New(handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources)), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
