@@ -32,7 +32,7 @@ func addRawFlags(fs *flag.FlagSet) rawFlags {
 	return rawFlags{
 		config: fs.String("config", "", "configuration `file` in force (taxonomy, gazetteer, district overrides)"),
 		since:  fs.Duration("since", 720*time.Hour, "items ingested this long ago or later"),
-		nats:   addNATSFlags(fs),
+		nats:   addNATSFlags(fs, "data `folder` of a stopped all-in-one hub, used when --nats is not given"),
 	}
 }
 
@@ -45,7 +45,7 @@ func (f rawFlags) open() (cfg config.Config, ctx context.Context, js jetstream.J
 		return cfg, nil, nil, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	js, closeAll, err := f.nats.connect(ctx, newLogger("text", false))
+	js, closeAll, err := f.nats.connect(ctx, cfg.NATS, newLogger("text", false))
 	if err != nil {
 		stop()
 		return cfg, nil, nil, nil, err
@@ -53,32 +53,65 @@ func (f rawFlags) open() (cfg config.Config, ctx context.Context, js jetstream.J
 	return cfg, ctx, js, func() { closeAll(); stop() }, nil
 }
 
-// natsFlags are how the offline tools reach Baken's streams: a running
-// hub's NATS (--nats) or, with the hub stopped, its data folder (--data).
+// natsFlags are how a command reaches Baken's streams: a NATS server or
+// cluster (--nats, with credentials) or, for the all-in-one hub, its data
+// folder (--data). Passwords and tokens are not flags (a process list shows
+// flags): they come from the configuration's nats block, which reads them
+// from the environment, or from BAKEN_NATS_USER, BAKEN_NATS_PASSWORD and
+// BAKEN_NATS_TOKEN.
 type natsFlags struct {
-	url  *string
-	data *string
+	url, data                  *string
+	creds, nkey, ca, cert, key *string
 }
 
-func addNATSFlags(fs *flag.FlagSet) natsFlags {
+func addNATSFlags(fs *flag.FlagSet, dataUsage string) natsFlags {
 	return natsFlags{
-		url:  fs.String("nats", "", "NATS `url` of a running hub (baken run --nats-listen) or cluster"),
-		data: fs.String("data", "./data", "data `folder` of a stopped all-in-one hub, used when --nats is not given"),
+		url:   fs.String("nats", "", "NATS `url` of a cluster, or of a hub started with --nats-listen (default: nats.url of the config)"),
+		data:  fs.String("data", "./data", dataUsage),
+		creds: fs.String("nats-creds", "", "NATS JWT credentials `file`"),
+		nkey:  fs.String("nats-nkey", "", "NATS NKey seed `file`"),
+		ca:    fs.String("nats-ca", "", "CA certificate `file` the NATS servers' certificates are checked against"),
+		cert:  fs.String("nats-cert", "", "client certificate `file` for NATS TLS"),
+		key:   fs.String("nats-key", "", "client key `file` for NATS TLS"),
 	}
 }
 
+// resolve returns the NATS settings in force: the flags over the config's
+// nats block, with user, password and token from the environment when the
+// config gives none.
+func (f natsFlags) resolve(n config.NATS) (config.NATS, error) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&n.URL, *f.url)
+	set(&n.Credentials, *f.creds)
+	set(&n.NKeySeed, *f.nkey)
+	set(&n.TLS.CA, *f.ca)
+	set(&n.TLS.Cert, *f.cert)
+	set(&n.TLS.Key, *f.key)
+	if !n.HasAuth() {
+		n.User, n.Password, n.Token = os.Getenv("BAKEN_NATS_USER"), os.Getenv("BAKEN_NATS_PASSWORD"), os.Getenv("BAKEN_NATS_TOKEN")
+	}
+	return n, n.Validate()
+}
+
 // connect returns a JetStream context and a function that closes it all.
-func (f natsFlags) connect(ctx context.Context, log *slog.Logger) (jetstream.JetStream, func(), error) {
+func (f natsFlags) connect(ctx context.Context, n config.NATS, log *slog.Logger) (jetstream.JetStream, func(), error) {
+	n, err := f.resolve(n)
+	if err != nil {
+		return nil, nil, err
+	}
 	var ns *server.Server
 	var nc *nats.Conn
-	var err error
-	if *f.url != "" {
-		nc, err = bus.Connect(*f.url, "tool", log)
+	if n.URL != "" {
+		nc, err = bus.Connect(n.URL, "tool", n, log)
 	} else {
-		if ns, err = bus.Embedded(*f.data, "", log); err != nil {
+		if ns, err = bus.Embedded(*f.data, "", n, log); err != nil {
 			return nil, nil, err
 		}
-		nc, err = bus.InProcess(ns, "tool")
+		nc, err = bus.InProcess(ns, "tool", n)
 	}
 	closeAll := func() {
 		if nc != nil {

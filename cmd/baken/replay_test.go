@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/bakenhub/baken/cmd/baken/internal/demo"
 	"github.com/bakenhub/baken/cmd/baken/internal/hub"
+	"github.com/bakenhub/baken/pkg/config"
 )
 
 const factsheet = "Factsheet stand van zaken Ondermijningswetgeving"
@@ -74,6 +77,11 @@ func TestBacktestAndReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The embedded server asks for a password; the tools give it from
+	// the environment.
+	cfg.NATS = config.NATS{User: "baken", Password: "test-wachtwoord"}
+	t.Setenv("BAKEN_NATS_USER", "baken")
+	t.Setenv("BAKEN_NATS_PASSWORD", "test-wachtwoord")
 	natsAddr := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
@@ -92,6 +100,10 @@ func TestBacktestAndReplay(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	if nc, err := nats.Connect("nats://"+natsAddr, nats.MaxReconnects(0)); err == nil {
+		nc.Close()
+		t.Fatal("an anonymous client connected to the hub's NATS")
+	}
 	tax := filepath.Join(t.TempDir(), "taxonomy.yaml")
 	if err := os.WriteFile(tax, []byte(narrowTaxonomy), 0o644); err != nil {
 		t.Fatal(err)

@@ -19,8 +19,7 @@ func runCmd(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	cfgPath := fs.String("config", "", "configuration `file` (see deploy/config.yaml)")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "HTTP listen `address` for feeds, API and metrics")
-	dataDir := fs.String("data", "./data", "`folder` of the embedded NATS JetStream store")
-	natsURL := fs.String("nats", "", "connect to this NATS server or cluster `url` instead of embedding one")
+	nf := addNATSFlags(fs, "`folder` of the embedded NATS JetStream store")
 	natsListen := fs.String("nats-listen", "", "let the embedded NATS server accept clients on this `address` (for replay, backtest, nats CLI)")
 	replicas := fs.Int("replicas", 1, "stream replicas when creating streams on a cluster")
 	demoMode := fs.Bool("demo", false, "serve bundled fixture sources on loopback and use the demo config")
@@ -56,14 +55,17 @@ func runCmd(args []string) error {
 	default:
 		return fmt.Errorf("run: give --config FILE or --demo")
 	}
+	if cfg.NATS, err = nf.resolve(cfg.NATS); err != nil {
+		return err
+	}
 	if cfg.Publish.BaseURL == config.Default().Publish.BaseURL {
 		cfg.Publish.BaseURL = publicURL(*httpAddr)
 	}
 	return hub.Run(ctx, hub.Options{
 		Config:     cfg,
 		Services:   services,
-		DataDir:    *dataDir,
-		NATSURL:    *natsURL,
+		DataDir:    *nf.data,
+		NATSURL:    cfg.NATS.URL,
 		NATSListen: *natsListen,
 		Replicas:   *replicas,
 		HTTPAddr:   *httpAddr,

@@ -40,6 +40,7 @@ func scrapeCmd(args []string, out, report io.Writer) error {
 	}
 	fs.BoolVar(&sc.Follow, "follow", false, "with --url: read each item's article page")
 	fs.StringVar(&sc.Timezone, "timezone", "", "with --url: time zone of dates without one (default Europe/Amsterdam)")
+	allowPrivate := fs.Bool("allow-private", false, "with --url: allow loopback and private addresses (a copy of the page on this machine)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: baken scrape --config FILE SOURCE_ID\n       baken scrape --url URL --item SEL --title SEL [--date SEL ...]\n\nFlags:")
 		fs.PrintDefaults()
@@ -50,6 +51,7 @@ func scrapeCmd(args []string, out, report io.Writer) error {
 	if err != nil {
 		return err
 	}
+	src.AllowPrivate = src.AllowPrivate || *allowPrivate
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	s, err := ingest.NewScraper(cfg.Ingest, slog.New(slog.NewTextHandler(report, nil)))

@@ -114,7 +114,7 @@ func TestScrapeCmdURL(t *testing.T) {
 	}))
 	defer srv.Close()
 	var out, report bytes.Buffer
-	err := scrapeCmd([]string{"--url", srv.URL + "/nieuws", "--item", "ul.lijst li", "--title", "h3", "--date", ".datum"}, &out, &report)
+	err := scrapeCmd([]string{"--url", srv.URL + "/nieuws", "--allow-private", "--item", "ul.lijst li", "--title", "h3", "--date", ".datum"}, &out, &report)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, report.String())
 	}
@@ -133,8 +133,9 @@ func TestScrapeCmdURL(t *testing.T) {
 	}{
 		{"bad selector", []string{"--url", srv.URL + "/nieuws", "--item", "li[", "--title", "h3"}, `scrape.item "li[" (source url): not a CSS selector`},
 		{"no title selector", []string{"--url", srv.URL + "/nieuws", "--item", "li"}, `scrape.title "" (source url): required`},
-		{"nothing found", []string{"--url", srv.URL + "/leeg", "--item", "li", "--title", "h3"}, `looks broken: no items: item selector "li" matched nothing`},
-		{"page gone", []string{"--url", srv.URL + "/weg", "--item", "li", "--title", "h3"}, "http status 404"},
+		{"nothing found", []string{"--url", srv.URL + "/leeg", "--allow-private", "--item", "li", "--title", "h3"}, `looks broken: no items: item selector "li" matched nothing`},
+		{"page gone", []string{"--url", srv.URL + "/weg", "--allow-private", "--item", "li", "--title", "h3"}, "http status 404"},
+		{"loopback without --allow-private", []string{"--url", srv.URL + "/nieuws", "--item", "ul.lijst li", "--title", "h3"}, "refused 127.0.0.1: loopback"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,16 +3,24 @@ package bus
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+
+	"github.com/bakenhub/baken/pkg/config"
 )
 
 // Embedded starts a NATS server with JetStream inside this process, storing
 // under dir. With listen empty it opens no port: services connect through
-// InProcess. The caller shuts it down with Shutdown and WaitForShutdown.
-func Embedded(dir, listen string, log *slog.Logger) (*server.Server, error) {
+// InProcess. With auth set, every client (in-process ones too) must give
+// those credentials; listening beyond loopback requires them. The caller
+// shuts it down with Shutdown and WaitForShutdown.
+func Embedded(dir, listen string, auth config.NATS, log *slog.Logger) (*server.Server, error) {
+	if err := serverAuthFor(listen, auth); err != nil {
+		return nil, err
+	}
 	unlock, err := lockDir(dir)
 	if err != nil {
 		return nil, err
@@ -32,6 +40,10 @@ func Embedded(dir, listen string, log *slog.Logger) (*server.Server, error) {
 		}
 		opts.Host, opts.Port = host, port
 	}
+	if err := serverAuth(opts, auth); err != nil {
+		unlock()
+		return nil, err
+	}
 	s, err := server.NewServer(opts)
 	if err != nil {
 		unlock()
@@ -47,18 +59,46 @@ func Embedded(dir, listen string, log *slog.Logger) (*server.Server, error) {
 	return s, nil
 }
 
-// InProcess connects to an embedded server without a socket.
-func InProcess(s *server.Server, name string) (*nats.Conn, error) {
-	nc, err := nats.Connect("", nats.InProcessServer(s), nats.Name("baken-"+name))
+// serverAuthFor refuses to open the embedded server beyond loopback
+// without authentication: anyone on the network could read every stream
+// and publish items.
+func serverAuthFor(listen string, auth config.NATS) error {
+	if listen == "" || auth.User != "" || auth.Token != "" || auth.NKeySeed != "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("bus: embedded listen %q: %w", listen, err)
+	}
+	if !isLoopback(host) {
+		return fmt.Errorf("bus: --nats-listen %s accepts clients from the network: set nats.user and nats.password (or nats.token, nats.nkey_seed) in the configuration so the embedded server requires them, or listen on 127.0.0.1", listen)
+	}
+	return nil
+}
+
+// InProcess connects to an embedded server without a socket, with the
+// credentials the server was started with.
+func InProcess(s *server.Server, name string, auth config.NATS) (*nats.Conn, error) {
+	auth.TLS = config.NATSTLS{} // no socket, no TLS
+	opts, err := clientAuth(auth)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect("", append(opts, nats.InProcessServer(s), nats.Name("baken-"+name))...)
 	if err != nil {
 		return nil, fmt.Errorf("bus: connect %s in process: %w", name, err)
 	}
 	return nc, nil
 }
 
-// Connect dials an external NATS server or cluster and keeps reconnecting.
-func Connect(url, name string, log *slog.Logger) (*nats.Conn, error) {
-	nc, err := nats.Connect(url,
+// Connect dials an external NATS server or cluster with the configured
+// credentials and keeps reconnecting.
+func Connect(url, name string, auth config.NATS, log *slog.Logger) (*nats.Conn, error) {
+	opts, err := clientAuth(auth)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect(url, append(opts,
 		nats.Name("baken-"+name),
 		nats.MaxReconnects(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
@@ -67,7 +107,7 @@ func Connect(url, name string, log *slog.Logger) (*nats.Conn, error) {
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("nats reconnected", "url", c.ConnectedUrl()) }),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("bus: connect %s: %w", url, err)
 	}

@@ -22,6 +22,7 @@ type Config struct {
 	Classify Classify `yaml:"classify"`
 	Dedup    Dedup    `yaml:"dedup"`
 	Publish  Publish  `yaml:"publish"`
+	NATS     NATS     `yaml:"nats"`
 }
 
 // Source is one site Baken follows.
@@ -186,6 +187,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.Ingest.validatePoliteness()...)
 	errs = append(errs, c.Ingest.Network.validate("ingest"))
+	errs = append(errs, c.NATS.Validate())
 	if c.Publish.FeedSize <= 0 {
 		errs = append(errs, errors.New("publish.feed_size: must be positive"))
 	}

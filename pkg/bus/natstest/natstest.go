@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bakenhub/baken/pkg/bus"
+	"github.com/bakenhub/baken/pkg/config"
 )
 
 // Run starts an embedded JetStream server storing in dir (a fresh temp
@@ -20,7 +21,7 @@ func Run(t testing.TB, dir string) *server.Server {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	s, err := bus.Embedded(dir, "", slog.New(slog.DiscardHandler))
+	s, err := bus.Embedded(dir, "", config.NATS{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func Run(t testing.TB, dir string) *server.Server {
 // returns both; the connection closes when the test ends.
 func Connect(t testing.TB, s *server.Server) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	nc, err := bus.InProcess(s, t.Name())
+	nc, err := bus.InProcess(s, t.Name(), config.NATS{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,13 +62,13 @@ func Run(ctx context.Context, o Options) (err error) {
 	var ns *server.Server
 	var nc *nats.Conn
 	if o.NATSURL == "" {
-		if ns, err = bus.Embedded(o.DataDir, o.NATSListen, log); err != nil {
+		if ns, err = bus.Embedded(o.DataDir, o.NATSListen, o.Config.NATS, log); err != nil {
 			return err
 		}
 		defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
-		nc, err = bus.InProcess(ns, "hub")
+		nc, err = bus.InProcess(ns, "hub", o.Config.NATS)
 	} else {
-		nc, err = bus.Connect(o.NATSURL, "hub", log)
+		nc, err = bus.Connect(o.NATSURL, "hub", o.Config.NATS, log)
 	}
 	if err != nil {
 		return err
