@@ -102,7 +102,7 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	for i := range items {
 		it := &items[i]
 		ri := &rssItem{RssItem: &feeds.RssItem{
-			Title: it.Title,
+			Title: rssText(it.Title),
 			Link:  it.URL,
 			// Readers take <description> as HTML; the summary is plain
 			// text and may spell out markup, so it is escaped.

@@ -37,18 +37,19 @@ func startHub(t *testing.T, dir, sourcesURL string) *hubUnderTest {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startHubWith(t, Options{Config: cfg, DataDir: dir})
+}
+
+// startHubWith runs the hub with o, on a free loopback HTTP port.
+func startHubWith(t *testing.T, o Options) *hubUnderTest {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	h := &hubUnderTest{stop: cancel, done: make(chan error, 1)}
-	go func() {
-		h.done <- Run(ctx, Options{
-			Config:    cfg,
-			DataDir:   dir,
-			HTTPAddr:  "127.0.0.1:0",
-			Log:       slog.New(slog.DiscardHandler),
-			Listening: func(a string) { addr <- a },
-		})
-	}()
+	o.HTTPAddr = "127.0.0.1:0"
+	o.Log = slog.New(slog.DiscardHandler)
+	o.Listening = func(a string) { addr <- a }
+	go func() { h.done <- Run(ctx, o) }()
 	select {
 	case a := <-addr:
 		h.base = "http://" + a
