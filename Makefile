@@ -35,7 +35,7 @@ fuzz:
 
 lint:
 	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./...); done
+	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./... && $(GO) mod tidy -diff >/dev/null || { echo "$${m#$(CURDIR)/}: go vet failed or go.mod is not tidy (go mod tidy -diff)"; exit 1; }); done
 
 clean:
 	rm -rf bin data
