@@ -163,7 +163,8 @@ func (s *Scraper) item(ctx context.Context, src config.Source, x *scrape.Extract
 	if o.Known != nil && o.Known(item.NewID(canonical, src.ID, "")) {
 		return nil, nil
 	}
-	fi := &gofeed.Item{Title: e.Title, Link: e.URL, Description: e.Summary, Categories: e.Categories}
+	fi := &gofeed.Item{Title: e.Title, Link: e.URL, Description: e.Summary, Categories: e.Categories,
+		Custom: map[string]string{textTitle: "scraped"}}
 	if !e.Published.IsZero() {
 		fi.PublishedParsed = &e.Published
 	}

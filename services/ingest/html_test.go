@@ -145,7 +145,7 @@ func TestScrapePaginationAndFollow(t *testing.T) {
 		}
 		it := items[0]
 		want := item.Item{
-			ID: it.ID, Source: src.ID, URL: "https://" + strings.TrimPrefix(e.srv.URL, "http://") + "/nieuws/bericht-0",
+			ID: it.ID, Source: src.ID, URL: e.srv.URL + "/nieuws/bericht-0",
 			Title: "Bericht 0 over ondermijning", Summary: "Samenvatting 0 van het bericht.",
 			Content:   `<p>De volledige tekst van bericht 0, met <a href="` + e.srv.URL + `/bijlage-0.pdf" rel="noreferrer">de bijlage</a>.</p>`,
 			Published: time.Date(2023, 12, 19, 23, 0, 0, 0, time.UTC), Language: "nl",
