@@ -195,7 +195,7 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})
 	}
 	for _, s := range cfg.Sources {
-		po.Sources = append(po.Sources, publish.Label{ID: s.ID, Name: s.Name})
+		po.Sources = append(po.Sources, publish.Label{ID: s.ID, Name: s.Name, URL: s.URL})
 	}
 	for _, r := range cl.Gazetteer().Regions() {
 		po.Districts = append(po.Districts, publish.Label{ID: r.ID, Name: r.Name})
