@@ -61,8 +61,10 @@ func TestRenderRichGolden(t *testing.T) {
 	items := richItems()
 	info := feedInfo{Title: "Baken", SelfURL: "https://baken.example.nl/feeds/all.rss", HomeURL: "https://baken.example.nl/", Updated: items[0].Published}
 	for name, render := range map[string]func() ([]byte, error){
-		"rich.rss":  func() ([]byte, error) { return renderRSS(info, items, testNames) },
-		"rich.atom": func() ([]byte, error) { return renderAtom(info, items, testNames, "https://baken.example.nl/feeds/themes/") },
+		"rich.rss": func() ([]byte, error) { return renderRSS(info, items, testNames) },
+		"rich.atom": func() ([]byte, error) {
+			return renderAtom(info, items, testNames, "https://baken.example.nl/feeds/themes/")
+		},
 		"rich.json": func() ([]byte, error) { return renderJSON(info, items, testNames) },
 	} {
 		t.Run(name, func(t *testing.T) {
