@@ -58,6 +58,9 @@ type Ingest struct {
 	HostDelay time.Duration `yaml:"host_delay"`
 	// Proxy, when set, is the HTTP proxy every fetch goes through.
 	Proxy string `yaml:"proxy"`
+	// MaxItemsPerPoll bounds the new or changed items one poll of a source
+	// publishes, newest first; the rest go out on later polls. 0: no bound.
+	MaxItemsPerPoll int `yaml:"max_items_per_poll"`
 }
 
 // Classify configures theme and district classification.
@@ -96,6 +99,8 @@ func Default() Config {
 			UserAgent:  "Baken/1.0 (+https://github.com/bakenhub/baken; feed aggregator)",
 			MaxBackoff: 6 * time.Hour,
 			HostDelay:  time.Second,
+			// A first import of a long archive goes out over several polls.
+			MaxItemsPerPoll: 500,
 		},
 		Dedup:   Dedup{Retention: 90 * 24 * time.Hour},
 		Publish: Publish{Title: "Baken", BaseURL: "http://127.0.0.1:8080", FeedSize: 50},
@@ -176,6 +181,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Ingest.MaxBytes <= 0 {
 		errs = append(errs, errors.New("ingest.max_bytes: must be positive"))
+	}
+	if c.Ingest.MaxItemsPerPoll < 0 {
+		errs = append(errs, errors.New("ingest.max_items_per_poll: must not be negative"))
 	}
 	errs = append(errs, c.Ingest.validatePoliteness()...)
 	if c.Publish.FeedSize <= 0 {

@@ -175,6 +175,16 @@ func (e *env) raw(t *testing.T, source string) []item.Item {
 	return items
 }
 
+// seen is the seen set of source, read from its chunks.
+func (e *env) seen(t *testing.T, s *Service, source string) seenSet {
+	t.Helper()
+	set, err := s.states.Seen(context.Background(), source, e.state(t, s, source))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 func (e *env) state(t *testing.T, s *Service, source string) State {
 	t.Helper()
 	st, err := s.states.Get(context.Background(), source)

@@ -102,7 +102,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := &http.Server{Handler: handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()))), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
