@@ -217,6 +217,9 @@ func decode(resp *Response) (*bytes.Reader, error) {
 	}
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("decode as %s: %w", charsetReaderName(resp.Body, resp.ContentType), err)
+	}
+	if err := checkCharset(resp.Body, b.Bytes(), resp.ContentType); err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	return bytes.NewReader(b.Bytes()), nil

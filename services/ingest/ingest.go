@@ -4,7 +4,6 @@
 package ingest
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mmcdole/gofeed"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/robfig/cron/v3"
 
@@ -48,6 +46,9 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	f, err := fetcherFor(cfg.Ingest)
 	if err != nil {
 		return nil, err
+	}
+	if f.Hosts != nil {
+		f.Hosts.MaxHold = cfg.Ingest.MaxBackoff // a host-wide hold lasts at most max_backoff
 	}
 	log = log.With("stage", "ingest")
 	norm := NewNormalizer(time.Now)
@@ -101,6 +102,9 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		return err
 	}
 	now := s.now()
+	if limit := now.Add(s.cfg.Ingest.MaxBackoff); st.NextAttempt.After(limit) {
+		st.NextAttempt = limit // stored before max_backoff capped Retry-After, or max_backoff shrank
+	}
 	if now.Before(st.NextAttempt) || now.Before(st.NextPoll) {
 		return nil
 	}
@@ -315,10 +319,11 @@ func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (
 	if resp.NotModified {
 		return b, nil
 	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
+	feed, notes, err := parseFeed(resp.Body, resp.ContentType)
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
+	b.notes = notes
 	items, errs := s.norm.Feed(src, feed, resp.URL)
 	for _, e := range errs {
 		s.log.Warn("entry skipped", "source", src.ID, "err", e)

@@ -367,7 +367,10 @@ func TestPollRetryAfter(t *testing.T) {
 			func(now time.Time) string { return now.Add(2 * time.Hour).UTC().Format(http.TimeFormat) },
 			2*time.Hour - 2*time.Second, 2*time.Hour + 2*time.Second},
 		{"503 asking less than the backoff", http.StatusServiceUnavailable, func(time.Time) string { return "5" }, time.Minute, time.Minute},
-		{"429 asking more than max backoff", http.StatusTooManyRequests, func(time.Time) string { return "28800" }, 8 * time.Hour, 8 * time.Hour},
+		// max_backoff (6h) caps what a server asks.
+		{"429 asking more than max backoff", http.StatusTooManyRequests, func(time.Time) string { return "28800" }, 6 * time.Hour, 6 * time.Hour},
+		{"503 asking a few thousand years in seconds", http.StatusServiceUnavailable, func(time.Time) string { return "99999999999999" }, 6 * time.Hour, 6 * time.Hour},
+		{"503 asking for the year 2273", http.StatusServiceUnavailable, func(time.Time) string { return "Sat, 01 Jan 2273 00:00:00 GMT" }, 6 * time.Hour, 6 * time.Hour},
 		{"503 without Retry-After", http.StatusServiceUnavailable, func(time.Time) string { return "" }, time.Minute, time.Minute},
 	}
 	for _, tt := range tests {
@@ -561,7 +564,9 @@ func TestBackoff(t *testing.T) {
 		{1000, 0, limit}, // no overflow
 		{1, 30 * time.Second, time.Minute},
 		{1, time.Hour, time.Hour},
-		{10, 24 * time.Hour, 24 * time.Hour}, // the server's wish beats the cap
+		{1, 2 * time.Hour, 2 * time.Hour}, // the server's wish beats the exponential wait
+		{10, 24 * time.Hour, limit},       // but not max_backoff
+		{1, 1 << 62, limit},               // a Retry-After of centuries
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d/%v", tt.n, tt.retryAfter), func(t *testing.T) {

@@ -80,8 +80,9 @@ func (s States) Put(ctx context.Context, source string, st State) error {
 }
 
 // backoff is the wait after the n-th consecutive failure: 1m, 2m, 4m ...
-// capped at limit, and never shorter than what the server asked for.
+// capped at limit, and never shorter than what the server asked for up to
+// that limit: a Retry-After of a thousand years waits limit.
 func backoff(n int, limit, retryAfter time.Duration) time.Duration {
 	d := min(time.Minute<<min(max(n-1, 0), 16), limit)
-	return max(d, retryAfter)
+	return max(d, min(retryAfter, limit))
 }
