@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"cmp"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -38,8 +39,11 @@ func plainTitle(s string, isText bool) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// looksLikeHTML reports whether s holds tags and they are all formatting.
+// looksLikeHTML reports whether s holds tags, all of them formatting and
+// each opened one closed: "<b>huiselijk geweld</b>" is HTML, "we zetten
+// <b> niet in titels" is text that mentions a tag.
 func looksLikeHTML(s string) bool {
+	open := map[string]int{}
 	tags := 0
 	for rest := s; ; {
 		i := strings.IndexByte(rest, '<')
@@ -47,12 +51,26 @@ func looksLikeHTML(s string) bool {
 			break
 		}
 		rest = rest[i+1:]
+		closing := strings.HasPrefix(rest, "/")
 		name := strings.TrimPrefix(rest, "/")
 		end := strings.IndexAny(name, " >/\t\n")
-		if end <= 0 || !formatting[strings.ToLower(name[:end])] {
+		if end <= 0 || !formatting[strings.ToLower(name[:end])] || !strings.Contains(name, ">") {
 			return false
 		}
+		n := strings.ToLower(name[:end])
+		switch {
+		case n == "br":
+		case closing:
+			open[n]--
+		default:
+			open[n]++
+		}
 		tags++
+	}
+	for _, n := range open {
+		if n != 0 {
+			return false
+		}
 	}
 	return tags > 0
 }
@@ -150,6 +168,10 @@ func mediumType(medium string) string {
 	return ""
 }
 
+// zoned matches a date text whose time of day has a zone: "Z", "+01:00",
+// "-0500", "GMT", "CET".
+var zoned = regexp.MustCompile(`(?i):\d\d(:\d\d)?(\.\d+)?\s*(Z|[+-]\d\d:?\d\d|[A-Z]{1,5})\s*$`)
+
 // amsterdam is the zone of dates without one.
 var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 
@@ -159,10 +181,16 @@ var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 // weekday, a zone name it does not know).
 func entryDates(e *gofeed.Item, now time.Time) (published, updated *time.Time) {
 	read := func(parsed *time.Time, text string) *time.Time {
+		text = strings.TrimSpace(text)
 		if parsed != nil {
+			if !zoned.MatchString(text) {
+				// No zone in the text: the parser read UTC, the source
+				// meant its own (Amsterdam) time.
+				t := time.Date(parsed.Year(), parsed.Month(), parsed.Day(), parsed.Hour(), parsed.Minute(), parsed.Second(), parsed.Nanosecond(), amsterdam)
+				return &t
+			}
 			return parsed
 		}
-		text = strings.TrimSpace(text)
 		if text == "" || !utf8.ValidString(text) {
 			return nil
 		}
