@@ -103,7 +103,12 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 	}
 	now := s.now()
 	if limit := now.Add(s.cfg.Ingest.MaxBackoff); st.NextAttempt.After(limit) {
-		st.NextAttempt = limit // stored before max_backoff capped Retry-After, or max_backoff shrank
+		// Stored before max_backoff capped Retry-After, or max_backoff
+		// shrank: the wait is at most max_backoff from now, on the status too.
+		st.NextAttempt = limit
+		if err := s.states.Put(ctx, src.ID, st); err != nil {
+			return err
+		}
 	}
 	if now.Before(st.NextAttempt) || now.Before(st.NextPoll) {
 		return nil
