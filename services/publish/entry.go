@@ -17,7 +17,7 @@ const bakenNS = "https://github.com/bakenhub/baken/ns/1.0"
 
 // entityLike finds text that an HTML reader would take for a character
 // reference.
-var entityLike = regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?`)
+var entityLike = regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)
 
 // rssTitle is a plain-text title as RSS carries it. Many readers render an
 // RSS title as HTML, so a title that holds markup or entity-like text as

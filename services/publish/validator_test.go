@@ -369,3 +369,20 @@ func checkJSON(t *testing.T, data []byte, items []item.Item) {
 		}
 	}
 }
+
+// TestRSSTitle: a plain-text title goes into RSS as it is, unless an HTML
+// reader would read markup or an entity in it; then it is escaped once.
+func TestRSSTitle(t *testing.T) {
+	tests := []struct{ title, want string }{
+		{"Jaarwisseling: vuurwerkverbod & cameratoezicht in Huizen", "Jaarwisseling: vuurwerkverbod & cameratoezicht in Huizen"},
+		{"R&D-budget voor cyberweerbaarheid", "R&D-budget voor cyberweerbaarheid"},
+		{"Oproep: <script>alert(1)</script>", "Oproep: &lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"Wat betekent &amp; in een titel?", "Wat betekent &amp;amp; in een titel?"},
+		{"3 > 2 & 1", "3 &gt; 2 &amp; 1"},
+	}
+	for _, tt := range tests {
+		if got := rssTitle(tt.title); got != tt.want {
+			t.Errorf("rssTitle(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+}
