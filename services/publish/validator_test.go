@@ -2,8 +2,10 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -12,7 +14,9 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/stage"
 )
 
 // richItems are items with what real sources carry besides text: files,
@@ -384,5 +388,44 @@ func TestRSSTitle(t *testing.T) {
 		if got := rssTitle(tt.title); got != tt.want {
 			t.Errorf("rssTitle(%q) = %q, want %q", tt.title, got, tt.want)
 		}
+	}
+}
+
+// TestServeRichItems: items with files, authors and a derived title come
+// out of the running publisher with all of it, in every format (feed_size
+// 2: the newest two).
+func TestServeRichItems(t *testing.T) {
+	p, js, srv := publisherUnderTest(t)
+	for _, it := range richItems() {
+		if err := stage.Publish(context.Background(), js, bus.CuratedSubject, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "three items", func() bool { return p.View().Len() == 3 })
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/feeds/all.rss", []string{`<enclosure url="https://www.rijksoverheid.nl/binaries/rapport-aanpak-2023.pdf" length="2480311" type="application/pdf">`,
+			"<dc:creator>D. Yeşilgöz</dc:creator>", "<baken:titleDerived>true</baken:titleDerived>"}},
+		{"/feeds/all.atom", []string{`<link href="https://www.veiligheidsnetwerk.example/podcast/afl-12.mp3" rel="enclosure" type="audio/mpeg">`,
+			"<name>Ministerie van Justitie en Veiligheid</name>", "<source>"}},
+		{"/feeds/all.json", []string{`"mime_type": "application/pdf"`, `"size_in_bytes": 2480311`, `"title_derived": true`, `"name": "D. Yeşilgöz"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := get(t, srv.URL+tt.path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !bytes.Contains(body, []byte(w)) {
+					t.Errorf("%s lacks %q:\n%s", tt.path, w, body)
+				}
+			}
+			if bytes.Contains(body, []byte("<link></link>")) || bytes.Contains(body, []byte("javascript:")) {
+				t.Errorf("%s has an empty or javascript: link", tt.path)
+			}
+		})
 	}
 }
