@@ -3,6 +3,9 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -161,6 +164,19 @@ func TestPollLargeFeed(t *testing.T) {
 	if statuses[0].Pending != entries-2*limit || len(statuses[0].Notes) != 1 || statuses[0].LastError != "" {
 		t.Errorf("status %+v, want the pending items and the limit shown", statuses[0])
 	}
+	srv := httptest.NewServer(StatusHandler(e.kv(t), s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload())))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, w := range []string{"at most 300 new or changed items", "24400 waiting", "max_items_per_poll 300: 24400 more items wait for later polls"} {
+		if !strings.Contains(string(page), w) {
+			t.Errorf("/sources lacks %q", w)
+		}
+	}
 	if err := s.Poll(ctx, small); err != nil || len(e.raw(t, small.ID)) != 4 {
 		t.Errorf("the other source: %v, %d items", err, len(e.raw(t, small.ID)))
 	}
@@ -285,4 +301,27 @@ func (e *env) kv(t *testing.T) jetstream.KeyValue {
 		t.Fatal(err)
 	}
 	return kv
+}
+
+// BenchmarkSeenSet: storing and reading back the seen set of a
+// 25,000-entry feed, the per-poll cost of remembering it.
+func BenchmarkSeenSet(b *testing.B) {
+	set := seenSet{}
+	first := time.Date(2023, 12, 20, 9, 0, 0, 0, time.UTC)
+	for i := range 25_000 {
+		id := item.NewID(fmt.Sprintf("https://www.politie.nl/nieuws/archief/%d.html", i), "politie", "")
+		set[id] = seenEntry{First: first, Sum: hash64(id), GUID: hash64("g" + id)}
+	}
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		data := set.encode(ids)
+		back := seenSet{}
+		if err := back.decode(data); err != nil || len(back) != len(set) {
+			b.Fatal(err)
+		}
+	}
 }
