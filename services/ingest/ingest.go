@@ -248,10 +248,14 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 		if it.GUID != "" {
 			e.GUID = hash64(it.GUID)
 		}
-		next[it.ID] = e
-		if old.Sum != itemSum(*it) {
+		switch sum := itemSum(*it); old.Sum {
+		case sum:
+		case sumUnknown:
+			e.Sum = sum // published before sums were kept: this version
+		default:
 			todo = append(todo, i)
 		}
+		next[it.ID] = e
 	}
 	// Newest first, at most max_items_per_poll: the rest go out on later
 	// polls, and their entries keep a sum of 0 until then.

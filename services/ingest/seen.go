@@ -31,6 +31,11 @@ type seenEntry struct {
 	GUID uint64
 }
 
+// sumUnknown marks an item published by a version of ingest that kept no
+// sums: its current version is taken as the one published, so an upgrade
+// does not publish every item again.
+const sumUnknown = ^uint64(0)
+
 // seenSet is every item a source showed on its last poll, by item id.
 type seenSet map[string]seenEntry
 
@@ -54,7 +59,7 @@ func perChunk(maxPayload int64) int {
 func (s States) Seen(ctx context.Context, source string, st State) (seenSet, error) {
 	set := seenSet{}
 	for id, t := range st.Seen {
-		set[id] = seenEntry{First: t, Sum: 1} // published, version unknown
+		set[id] = seenEntry{First: t, Sum: sumUnknown}
 	}
 	for n := range st.SeenChunks {
 		e, err := s.kv.Get(ctx, seenKey(source, n))
