@@ -218,7 +218,7 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 	var posts []time.Time
 	var todo []int // items new or changed since the last poll
 	var notes []string
-	truncated := 0
+	cut := map[int]bool{} // items cut to fit the bus
 	done := make(map[string]bool, len(b.items))
 	for i := range b.items {
 		it := &b.items[i]
@@ -241,8 +241,7 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 			posts = append(posts, it.Published)
 		}
 		if fit(it, budget) {
-			truncated++
-			s.log.Warn("item cut to fit the bus", "source", src.ID, "item_id", it.ID, "url", it.URL)
+			cut[i] = true
 		}
 		e := seenEntry{First: first, Sum: old.Sum}
 		if it.GUID != "" {
@@ -268,15 +267,18 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 	}
 	for _, i := range todo {
 		it := b.items[i]
+		if cut[i] {
+			s.log.Warn("item cut to fit the bus", "source", src.ID, "item_id", it.ID, "url", it.URL, "max_bytes", budget)
+		}
 		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, it); err != nil {
-			return nil, fmt.Errorf("source %s: %w", src.ID, err)
+			return nil, err
 		}
 		e := next[it.ID]
 		e.Sum = itemSum(it)
 		next[it.ID] = e
 	}
-	if truncated > 0 {
-		notes = append(notes, fmt.Sprintf("%d items over the bus's largest message (%d bytes) cut, with a link to the original", truncated, budget))
+	if len(cut) > 0 {
+		notes = append(notes, fmt.Sprintf("%d items over the bus's largest message (%d bytes) cut, with a link to the original", len(cut), budget))
 	}
 	// Validators and seen items are stored only now that every item is on
 	// the stream: a crash before this point reads the source again. With
