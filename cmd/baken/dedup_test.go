@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/bakenhub/baken/pkg/item"
 )
 
 func TestDedupCmd(t *testing.T) {
@@ -71,12 +73,18 @@ func TestDedupCmd(t *testing.T) {
 
 	for name, bad := range map[string]string{
 		"not json":    "{\"id\":\"a\",\"url\":\"https://a.nl/1\"}\nnot json\n",
-		"no identity": "{\"id\":\"a\",\"url\":\"https://a.nl/1\"}\n{\"title\":\"zonder adres\"}\n",
 		"not http(s)": "{\"id\":\"a\",\"url\":\"https://a.nl/1\"}\n{\"url\":\"ftp://a.nl/1\"}\n",
 	} {
 		err := dedupCmd(nil, strings.NewReader(bad), &out)
 		if err == nil || !strings.Contains(err.Error(), "dedup: stdin line 2") {
 			t.Errorf("%s: error %v, want one naming line 2", name, err)
 		}
+	}
+	// An item with neither url nor guid gets an id from its source, title
+	// and text, as ingest gives it.
+	out.Reset()
+	if err := dedupCmd(nil, strings.NewReader("{\"source\":\"nctv\",\"title\":\"zonder adres\",\"summary\":\"Een bericht.\"}\n"), &out); err != nil ||
+		!strings.Contains(out.String(), item.EntryID("nctv", "", "zonder adres", "Een bericht.")) {
+		t.Errorf("no url and no guid: %v, %s; want the id from the text", err, out.String())
 	}
 }

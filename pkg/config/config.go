@@ -62,6 +62,9 @@ type Ingest struct {
 	Proxy string `yaml:"proxy"`
 	// Network allows every source addresses that are refused by default.
 	Network `yaml:",inline"`
+	// MaxItemsPerPoll bounds the new or changed items one poll of a source
+	// publishes, newest first; the rest go out on later polls. 0: no bound.
+	MaxItemsPerPoll int `yaml:"max_items_per_poll"`
 }
 
 // Classify configures theme and district classification.
@@ -100,6 +103,8 @@ func Default() Config {
 			UserAgent:  "Baken/1.0 (+https://github.com/bakenhub/baken; feed aggregator)",
 			MaxBackoff: 6 * time.Hour,
 			HostDelay:  time.Second,
+			// A first import of a long archive goes out over several polls.
+			MaxItemsPerPoll: 500,
 		},
 		Dedup:   Dedup{Retention: 90 * 24 * time.Hour},
 		Publish: Publish{Title: "Baken", BaseURL: "http://127.0.0.1:8080", FeedSize: 50},
@@ -184,6 +189,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Ingest.MaxBytes <= 0 {
 		errs = append(errs, errors.New("ingest.max_bytes: must be positive"))
+	}
+	if c.Ingest.MaxItemsPerPoll < 0 {
+		errs = append(errs, errors.New("ingest.max_items_per_poll: must not be negative"))
 	}
 	errs = append(errs, c.Ingest.validatePoliteness()...)
 	errs = append(errs, c.Ingest.Network.validate("ingest"))

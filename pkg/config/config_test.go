@@ -63,6 +63,7 @@ func TestParseErrors(t *testing.T) {
 		{"intervals", "ingest: {min_interval: 1h, max_interval: 10m}", "ingest.max_interval 10m0s: less than min_interval 1h0m0s"},
 		{"min without max", "ingest: {min_interval: 1h}", "ingest.min_interval 1h0m0s: needs max_interval too"},
 		{"negative delay", "ingest: {host_delay: -1s}", "must not be negative"},
+		{"negative item bound", "ingest: {max_items_per_poll: -1}", "ingest.max_items_per_poll: must not be negative"},
 		{"bad proxy", "ingest: {proxy: 'socks://x'}", `ingest.proxy "socks://x"`},
 	}
 	for _, tt := range tests {

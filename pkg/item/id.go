@@ -16,6 +16,23 @@ func NewID(canonicalURL, source, guid string) string {
 	return hash("guid\x00" + source + "\x00" + guid)
 }
 
+// EntryID is the id of a feed entry that has no usable link: a hash of
+// source and GUID, else of source, title and text (folded, so that markup
+// and white space make no difference).
+func EntryID(source, guid, title, text string) string {
+	if guid != "" {
+		return NewID("", source, guid)
+	}
+	return hash("text\x00" + source + "\x00" + textnorm.Fold(title) + "\x00" + textnorm.Fold(textnorm.StripHTML(text)))
+}
+
+// SharedLinkID is the id of an entry whose link another entry of the same
+// source, with another GUID, already has: a hash of the canonical URL,
+// source and GUID, so that both are items of their own.
+func SharedLinkID(canonicalURL, source, guid string) string {
+	return hash("url+guid\x00" + Key(canonicalURL) + "\x00" + source + "\x00" + guid)
+}
+
 // TextHash is a hash of the item's normalised title and text: equal for two
 // copies that differ only in markup, entities, quotes, case or whitespace.
 func (it *Item) TextHash() string {

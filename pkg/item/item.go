@@ -6,21 +6,29 @@ import "time"
 
 // Item is a news item as it travels through the pipeline (JSON end to end).
 type Item struct {
-	ID        string    `json:"id"`
-	Source    string    `json:"source"`
-	GUID      string    `json:"guid,omitempty"`
-	URL       string    `json:"url"`
-	Title     string    `json:"title"`
-	Summary   string    `json:"summary,omitempty"`
-	Content   string    `json:"content,omitempty"` // sanitised HTML
-	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated,omitzero"`
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	GUID   string `json:"guid,omitempty"`
+	URL    string `json:"url"`
+	Title  string `json:"title"` // plain text
+	// TitleDerived is set when the source gave no title and Title is made
+	// from the first words of the text.
+	TitleDerived bool      `json:"title_derived,omitempty"`
+	Summary      string    `json:"summary,omitempty"`
+	Content      string    `json:"content,omitempty"` // sanitised HTML
+	Published    time.Time `json:"published"`
+	Updated      time.Time `json:"updated,omitzero"`
 	// DateGuessed is set when the source gave no date and Published is the
 	// first-seen time.
 	DateGuessed bool     `json:"date_guessed,omitempty"`
 	Language    string   `json:"language,omitempty"`
 	Authors     []string `json:"authors,omitempty"`
 	Categories  []string `json:"categories,omitempty"` // as the source labelled it
+	// Enclosures are the files the entry carries: reports, images, audio.
+	Enclosures []Enclosure `json:"enclosures,omitempty"`
+	// Truncated is set when the content was cut to fit the bus's largest
+	// message; the content then ends with a marker and a link to the original.
+	Truncated bool `json:"truncated,omitempty"`
 	// Home is the district of the source, used when the text names no place.
 	Home string `json:"home,omitempty"`
 
@@ -29,6 +37,14 @@ type Item struct {
 	Districts   []string   `json:"districts,omitempty"`
 	DuplicateOf string     `json:"duplicate_of,omitempty"`
 	AlsoAt      []Location `json:"also_at,omitempty"`
+}
+
+// Enclosure is a file attached to an entry (RSS enclosure, Atom
+// rel=enclosure, media:content, JSON Feed attachment).
+type Enclosure struct {
+	URL    string `json:"url"`
+	Type   string `json:"type,omitempty"`   // MIME type
+	Length int64  `json:"length,omitempty"` // bytes, 0 when unknown
 }
 
 // Theme is one theme assigned to an item, with why.

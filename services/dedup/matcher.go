@@ -73,22 +73,21 @@ func (m *Matcher) near(ctx context.Context, id string, fp *Fingerprint) (match, 
 	return found, nil
 }
 
-// WithID returns it with a canonical URL and the id ingest would give it,
-// when it has no id yet.
+// WithID returns it with the id ingest would give it, when it has no id
+// yet: from the canonical form of its URL (the URL itself stays as the
+// source gave it), else its GUID, else its title and text.
 func WithID(it item.Item) (item.Item, error) {
 	if it.ID != "" {
 		return it, nil
 	}
-	if it.URL != "" {
-		u, err := item.Canonical(it.URL, "")
-		if err != nil {
-			return it, err
-		}
-		it.URL = u
+	if it.URL == "" {
+		it.ID = item.EntryID(it.Source, it.GUID, it.Title, it.Text())
+		return it, nil
 	}
-	if it.URL == "" && it.GUID == "" {
-		return it, fmt.Errorf("dedup: item %q has no id, url or guid", it.Title)
+	c, err := item.Canonical(it.URL, "")
+	if err != nil {
+		return it, fmt.Errorf("dedup: item %q: %w", it.Title, err)
 	}
-	it.ID = item.NewID(it.URL, it.Source, it.GUID)
+	it.ID = item.NewID(c, it.Source, it.GUID)
 	return it, nil
 }

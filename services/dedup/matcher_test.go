@@ -61,13 +61,16 @@ func TestWithID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it.URL != "https://www.nctv.nl/actueel/nieuws/dtn/" || it.ID != item.NewID(it.URL, "nctv", "") {
-		t.Errorf("WithID = %s %s", it.URL, it.ID)
+	if it.URL != "http://www.nctv.nl/actueel/nieuws/dtn/?utm_source=x#top" || it.ID != item.NewID("https://www.nctv.nl/actueel/nieuws/dtn/", "nctv", "") {
+		t.Errorf("WithID = %s %s: want the URL kept and the id of its canonical form", it.URL, it.ID)
 	}
 	if kept, _ := WithID(item.Item{ID: "abc", URL: "https://x.nl"}); kept.ID != "abc" || kept.URL != "https://x.nl" {
 		t.Errorf("an item with an id changed: %+v", kept)
 	}
-	if _, err := WithID(item.Item{Title: "zonder adres"}); err == nil {
-		t.Error("no url and no guid: no error")
+	if got, err := WithID(item.Item{Source: "nctv", Title: "zonder adres", Summary: "Tekst."}); err != nil || got.ID != item.EntryID("nctv", "", "zonder adres", "Tekst.") {
+		t.Errorf("no url and no guid: %+v, %v; want an id from the text", got, err)
+	}
+	if _, err := WithID(item.Item{Source: "nctv", URL: "javascript:void(0)"}); err == nil {
+		t.Error("a javascript: url: no error")
 	}
 }

@@ -175,6 +175,9 @@ func (f *Fetcher) Fetch(ctx context.Context, url, etag, lastModified string) (*R
 	if f.Hosts != nil && errors.As(err, &he) && he.RetryAfter > 0 {
 		f.Hosts.Defer(req.URL.Host, time.Now().Add(he.RetryAfter))
 	}
+	if f.Hosts != nil && err == nil {
+		f.Hosts.Lift(req.URL.Host) // the host answers again: its hold ends
+	}
 	return r, err
 }
 
@@ -208,8 +211,8 @@ func retryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
+		return time.Duration(min(s, 1<<32)) * time.Second // no overflow; max_backoff caps it
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)

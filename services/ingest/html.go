@@ -164,7 +164,8 @@ func (s *Scraper) item(ctx context.Context, src config.Source, x *scrape.Extract
 	if o.Known != nil && o.Known(item.NewID(canonical, src.ID, "")) {
 		return nil, nil
 	}
-	fi := &gofeed.Item{Title: e.Title, Link: e.URL, Description: e.Summary, Categories: e.Categories}
+	fi := &gofeed.Item{Title: e.Title, Link: e.URL, Description: e.Summary, Categories: e.Categories,
+		Custom: map[string]string{textTitle: "scraped"}}
 	if !e.Published.IsZero() {
 		fi.PublishedParsed = &e.Published
 	}
@@ -217,6 +218,9 @@ func decode(resp *Response) (*bytes.Reader, error) {
 	}
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("decode as %s: %w", charsetReaderName(resp.Body, resp.ContentType), err)
+	}
+	if err := checkCharset(resp.Body, b.Bytes(), resp.ContentType); err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	return bytes.NewReader(b.Bytes()), nil

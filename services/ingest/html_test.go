@@ -145,7 +145,7 @@ func TestScrapePaginationAndFollow(t *testing.T) {
 		}
 		it := items[0]
 		want := item.Item{
-			ID: it.ID, Source: src.ID, URL: "https://" + strings.TrimPrefix(e.srv.URL, "http://") + "/nieuws/bericht-0",
+			ID: it.ID, Source: src.ID, URL: e.srv.URL + "/nieuws/bericht-0",
 			Title: "Bericht 0 over ondermijning", Summary: "Samenvatting 0 van het bericht.",
 			Content:   `<p>De volledige tekst van bericht 0, met <a href="` + e.srv.URL + `/bijlage-0.pdf" rel="noreferrer">de bijlage</a>.</p>`,
 			Published: time.Date(2023, 12, 19, 23, 0, 0, 0, time.UTC), Language: "nl",
@@ -163,8 +163,8 @@ func TestScrapePaginationAndFollow(t *testing.T) {
 			t.Error("read a page beyond the depth")
 		}
 		st := e.state(t, s, src.ID)
-		if st.ItemsFound != 6 || len(st.Seen) != 6 || st.Broken != "" {
-			t.Errorf("state: %d found, %d seen, broken %q", st.ItemsFound, len(st.Seen), st.Broken)
+		if seen := e.seen(t, s, src.ID); st.ItemsFound != 6 || len(seen) != 6 || st.Broken != "" {
+			t.Errorf("state: %d found, %d seen, broken %q", st.ItemsFound, len(seen), st.Broken)
 		}
 	})
 
@@ -185,8 +185,8 @@ func TestScrapePaginationAndFollow(t *testing.T) {
 		if len(items) != 7 || items[6].Title != "Nieuw bericht" || items[6].Content != "<p>Nieuwe tekst.</p>" {
 			t.Fatalf("%d items, last %+v; want the new one added", len(items), items[len(items)-1])
 		}
-		if st := e.state(t, s, src.ID); st.ItemsFound != 3 || len(st.Seen) != 3 {
-			t.Errorf("state: %d found, %d seen; want the 3 of the first page", st.ItemsFound, len(st.Seen))
+		if st, seen := e.state(t, s, src.ID), e.seen(t, s, src.ID); st.ItemsFound != 3 || len(seen) != 3 {
+			t.Errorf("state: %d found, %d seen; want the 3 of the first page", st.ItemsFound, len(seen))
 		}
 	})
 }

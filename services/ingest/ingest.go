@@ -4,16 +4,15 @@
 package ingest
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
-	"github.com/mmcdole/gofeed"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/robfig/cron/v3"
 
@@ -47,6 +46,9 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	f, err := NewFetcher(cfg.Ingest)
 	if err != nil {
 		return nil, err
+	}
+	if f.Hosts != nil {
+		f.Hosts.MaxHold = cfg.Ingest.MaxBackoff // a host-wide hold lasts at most max_backoff
 	}
 	log = log.With("stage", "ingest")
 	norm := NewNormalizer(time.Now)
@@ -101,6 +103,14 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		return err
 	}
 	now := s.now()
+	if limit := now.Add(s.cfg.Ingest.MaxBackoff); st.NextAttempt.After(limit) {
+		// Stored before max_backoff capped Retry-After, or max_backoff
+		// shrank: the wait is at most max_backoff from now, on the status too.
+		st.NextAttempt = limit
+		if err := s.states.Put(ctx, src.ID, st); err != nil {
+			return err
+		}
+	}
 	if now.Before(st.NextAttempt) || now.Before(st.NextPoll) {
 		return nil
 	}
@@ -170,15 +180,20 @@ type batch struct {
 	notModified        bool
 	etag, lastModified string
 	html               bool
-	broken             string // html: why the scraper looks broken
+	broken             string   // html: why the scraper looks broken
+	notes              []string // what the poll repaired, for the status
 }
 
-// poll fetches and publishes, then remembers what it saw.
+// poll fetches and publishes what is new or changed since the last poll,
+// then remembers what it saw.
 func (s *Service) poll(ctx context.Context, src config.Source, st *State, now time.Time) (*batch, error) {
+	seen, err := s.states.Seen(ctx, src.ID, *st)
+	if err != nil {
+		return nil, err
+	}
 	var b *batch
-	var err error
 	if src.Kind == "html" {
-		b, err = s.scrapeBatch(ctx, src, st, now)
+		b, err = s.scrapeBatch(ctx, src, st, seen, now)
 	} else {
 		b, err = s.feedBatch(ctx, src, st)
 	}
@@ -191,30 +206,119 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 		st.LastModified = cmp.Or(b.lastModified, st.LastModified)
 		return b, nil
 	}
-	seen := make(map[string]time.Time, len(b.ids))
+	seen.sharedLinks(src.ID, b.items)
+	next := make(seenSet, len(b.ids)+len(b.items))
 	for _, id := range b.ids {
-		seen[id] = cmp.Or(st.Seen[id], now.UTC().Truncate(time.Second))
+		if e, ok := seen[id]; ok {
+			next[id] = e // an article read before, not read again
+		}
 	}
+	stamp := now.UTC().Truncate(time.Second)
+	undated := undatedDate(b.items, len(seen) == 0 && st.LastSuccess.IsZero(), stamp)
+	budget := itemBudget(s.js.Conn().MaxPayload())
 	var posts []time.Time
+	var todo []int // items new or changed since the last poll
+	var notes []string
+	cut := map[int]bool{} // items cut to fit the bus
+	done := make(map[string]bool, len(b.items))
 	for i := range b.items {
 		it := &b.items[i]
-		if it.DateGuessed {
-			it.Published = seen[it.ID] // the first-seen time, kept from poll to poll
+		if done[it.ID] {
+			continue // the same item twice in one feed: the first counts
 		}
-		if _, old := st.Seen[it.ID]; !old {
+		done[it.ID] = true
+		old, known := seen[it.ID]
+		first := old.First
+		if !known || first.IsZero() {
+			first = stamp
+			if it.DateGuessed {
+				first = undated
+			}
+		}
+		if it.DateGuessed {
+			it.Published = first // kept from poll to poll
+		}
+		if !known {
 			posts = append(posts, it.Published)
 		}
-		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, *it); err != nil {
+		if fit(it, budget) {
+			cut[i] = true
+		}
+		e := seenEntry{First: first, Sum: old.Sum}
+		if it.GUID != "" {
+			e.GUID = hash64(it.GUID)
+		}
+		switch sum := itemSum(*it); old.Sum {
+		case sum:
+		case sumUnknown:
+			e.Sum = sum // published before sums were kept: this version
+		default:
+			todo = append(todo, i)
+		}
+		next[it.ID] = e
+	}
+	// Newest first, at most max_items_per_poll: the rest go out on later
+	// polls, and their entries keep a sum of 0 until then.
+	slices.SortStableFunc(todo, func(x, y int) int { return b.items[y].LastChange().Compare(b.items[x].LastChange()) })
+	pending := 0
+	if limit := s.cfg.Ingest.MaxItemsPerPoll; limit > 0 && len(todo) > limit {
+		pending = len(todo) - limit
+		todo = todo[:limit]
+		notes = append(notes, fmt.Sprintf("max_items_per_poll %d: %d more items wait for later polls", limit, pending))
+	}
+	for _, i := range todo {
+		it := b.items[i]
+		if cut[i] {
+			s.log.Warn("item cut to fit the bus", "source", src.ID, "item_id", it.ID, "url", it.URL, "max_bytes", budget)
+		}
+		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, it); err != nil {
 			return nil, err
 		}
+		e := next[it.ID]
+		e.Sum = itemSum(it)
+		next[it.ID] = e
+	}
+	if len(cut) > 0 {
+		notes = append(notes, fmt.Sprintf("%d items over the bus's largest message (%d bytes) cut, with a link to the original", len(cut), budget))
 	}
 	// Validators and seen items are stored only now that every item is on
-	// the stream: a crash before this point reads the source again.
+	// the stream: a crash before this point reads the source again. With
+	// items still waiting, the next poll must read the feed in full.
+	chunks, err := s.states.PutSeen(ctx, src.ID, next, st.SeenChunks, s.js.Conn().MaxPayload())
+	if err != nil {
+		return nil, err
+	}
+	st.SeenChunks, st.Seen = chunks, nil
 	st.ETag, st.LastModified = b.etag, b.lastModified
-	st.Seen = seen
+	if pending > 0 {
+		st.ETag, st.LastModified = "", ""
+	}
+	st.Pending = pending
+	st.Notes = append(b.notes, notes...)
 	st.Recent = observe(st.Recent, posts)
-	s.log.Debug("polled", "source", src.ID, "items", len(b.items), "found", b.found)
+	s.log.Debug("polled", "source", src.ID, "published", len(todo), "found", b.found, "pending", pending)
 	return b, nil
+}
+
+// undatedDate is the date an item without one gets when first seen. On a
+// source's first import that is the date of the oldest dated item found
+// with it, so that an undated page of years ago does not lead every feed
+// with today's date; when nothing is dated, and on later polls (where a new
+// item is new), it is the time it was first seen.
+func undatedDate(items []item.Item, firstImport bool, now time.Time) time.Time {
+	if !firstImport {
+		return now
+	}
+	var oldest time.Time
+	for _, it := range items {
+		if !it.DateGuessed && (oldest.IsZero() || it.Published.Before(oldest)) {
+			oldest = it.Published
+		}
+	}
+	if oldest.IsZero() || oldest.After(now) {
+		return now
+	}
+	return oldest.UTC().Truncate(time.Second)
 }
 
 // feedBatch reads an RSS, Atom or JSON feed.
@@ -227,10 +331,11 @@ func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (
 	if resp.NotModified {
 		return b, nil
 	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
+	feed, notes, err := parseFeed(resp.Body, resp.ContentType)
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
+	b.notes = notes
 	items, errs := s.norm.Feed(src, feed, resp.URL)
 	for _, e := range errs {
 		s.log.Warn("entry skipped", "source", src.ID, "err", e)
@@ -245,7 +350,7 @@ func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (
 // scrapeBatch reads an html source: on its first import as many list pages
 // as configured, later the first page only; articles read before are not
 // fetched again.
-func (s *Service) scrapeBatch(ctx context.Context, src config.Source, st *State, now time.Time) (*batch, error) {
+func (s *Service) scrapeBatch(ctx context.Context, src config.Source, st *State, seen seenSet, now time.Time) (*batch, error) {
 	o := ScrapeOptions{Now: now, Pages: 1, ETag: st.ETag, LastModified: st.LastModified}
 	if st.LastSuccess.IsZero() {
 		o.Pages = 0 // the source's depth
@@ -253,7 +358,7 @@ func (s *Service) scrapeBatch(ctx context.Context, src config.Source, st *State,
 	var ids []string // articles read before, found again
 	if src.Scrape.Follow {
 		o.Known = func(id string) bool {
-			_, ok := st.Seen[id]
+			_, ok := seen[id]
 			if ok {
 				ids = append(ids, id)
 			}

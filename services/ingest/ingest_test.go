@@ -175,6 +175,16 @@ func (e *env) raw(t *testing.T, source string) []item.Item {
 	return items
 }
 
+// seen is the seen set of source, read from its chunks.
+func (e *env) seen(t *testing.T, s *Service, source string) seenSet {
+	t.Helper()
+	set, err := s.states.Seen(context.Background(), source, e.state(t, s, source))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 func (e *env) state(t *testing.T, s *Service, source string) State {
 	t.Helper()
 	st, err := s.states.Get(context.Background(), source)
@@ -357,7 +367,10 @@ func TestPollRetryAfter(t *testing.T) {
 			func(now time.Time) string { return now.Add(2 * time.Hour).UTC().Format(http.TimeFormat) },
 			2*time.Hour - 2*time.Second, 2*time.Hour + 2*time.Second},
 		{"503 asking less than the backoff", http.StatusServiceUnavailable, func(time.Time) string { return "5" }, time.Minute, time.Minute},
-		{"429 asking more than max backoff", http.StatusTooManyRequests, func(time.Time) string { return "28800" }, 8 * time.Hour, 8 * time.Hour},
+		// max_backoff (6h) caps what a server asks.
+		{"429 asking more than max backoff", http.StatusTooManyRequests, func(time.Time) string { return "28800" }, 6 * time.Hour, 6 * time.Hour},
+		{"503 asking a few thousand years in seconds", http.StatusServiceUnavailable, func(time.Time) string { return "99999999999999" }, 6 * time.Hour, 6 * time.Hour},
+		{"503 asking for the year 2273", http.StatusServiceUnavailable, func(time.Time) string { return "Sat, 01 Jan 2273 00:00:00 GMT" }, 6 * time.Hour, 6 * time.Hour},
 		{"503 without Retry-After", http.StatusServiceUnavailable, func(time.Time) string { return "" }, time.Minute, time.Minute},
 	}
 	for _, tt := range tests {
@@ -471,7 +484,7 @@ func TestPollRecordsClearErrors(t *testing.T) {
 
 // TestPollSkipsBadEntries: a feed with hostile and broken entries still
 // publishes its good ones.
-func TestPollSkipsBadEntries(t *testing.T) {
+func TestPollKeepsOddEntries(t *testing.T) {
 	e := newEnv(t)
 	src := e.site(t, "veiligheidsnetwerk", &site{body: fixture(t, "hostile.rss")})
 	s := e.service(t, src)
@@ -479,16 +492,16 @@ func TestPollSkipsBadEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := e.raw(t, src.ID)
-	if len(items) != 4 {
-		t.Errorf("%d items published, want the 4 usable entries", len(items))
+	if len(items) != 7 {
+		t.Errorf("%d items published, want all 7 entries", len(items))
 	}
 	for _, it := range items {
 		if p := activeMarkup(it.Content); p != "" {
 			t.Errorf("item %q on the raw stream keeps %s", it.Title, p)
 		}
 	}
-	if st := e.state(t, s, src.ID); st.ItemsFound != 4 || st.Failures != 0 {
-		t.Errorf("state = %+v, want 4 items and no failure", st)
+	if st := e.state(t, s, src.ID); st.ItemsFound != 7 || st.Failures != 0 {
+		t.Errorf("state = %+v, want 7 items and no failure", st)
 	}
 }
 
@@ -551,7 +564,9 @@ func TestBackoff(t *testing.T) {
 		{1000, 0, limit}, // no overflow
 		{1, 30 * time.Second, time.Minute},
 		{1, time.Hour, time.Hour},
-		{10, 24 * time.Hour, 24 * time.Hour}, // the server's wish beats the cap
+		{1, 2 * time.Hour, 2 * time.Hour}, // the server's wish beats the exponential wait
+		{10, 24 * time.Hour, limit},       // but not max_backoff
+		{1, 1 << 62, limit},               // a Retry-After of centuries
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d/%v", tt.n, tt.retryAfter), func(t *testing.T) {

@@ -48,42 +48,31 @@ func (n *Normalizer) Feed(src config.Source, feed *gofeed.Feed, feedURL string) 
 	return items, errs
 }
 
-// Entry normalises one feed entry.
+// Entry normalises one feed entry. The item's URL is the entry's own link
+// (absolute, minus tracking parameters); its id comes from the canonical
+// form of that link, else from its GUID, else from its title and text.
 func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang string) (item.Item, error) {
-	link := e.Link
-	if link == "" && len(e.Links) > 0 {
-		link = e.Links[0]
-	}
-	if link == "" && strings.HasPrefix(e.GUID, "http") {
-		link = e.GUID
-	}
-	var canonical string
-	if link != "" {
-		c, err := item.Canonical(link, feedURL)
-		if err != nil {
-			return item.Item{}, err
-		}
-		canonical = c
-	}
-	if canonical == "" && e.GUID == "" {
-		return item.Item{}, fmt.Errorf("no link and no guid")
-	}
-	title := strings.Join(strings.Fields(textnorm.StripHTML(e.Title)), " ")
-	if title == "" {
-		return item.Item{}, fmt.Errorf("no title")
+	raw := entryLink(e)
+	var link, canonical string
+	if l, err := item.Link(raw, feedURL); raw != "" && err == nil {
+		// A link that is no http(s) URL (javascript:, mailto:) is no link:
+		// the entry is kept without one.
+		link = l
+		canonical, _ = item.Canonical(raw, feedURL)
 	}
 	// Relative links in the text point from the article's page.
-	base := pageOf(link, feedURL)
+	base := pageOf(raw, feedURL)
 	it := item.Item{
-		ID:         item.NewID(canonical, src.ID, e.GUID),
 		Source:     src.ID,
-		GUID:       e.GUID,
-		URL:        canonical,
-		Title:      title,
+		GUID:       strings.TrimSpace(e.GUID),
+		URL:        link,
+		Title:      plainTitle(e.Title, e.Custom[textTitle] != ""),
 		Summary:    n.plain(e.Description),
 		Content:    n.html(scrape.ResolveLinks(e.Content, base)),
 		Categories: e.Categories,
 		Home:       src.Home,
+		Authors:    entryAuthors(e),
+		Enclosures: entryEnclosures(e, base),
 	}
 	if it.Content == "" {
 		it.Content = n.html(scrape.ResolveLinks(e.Description, base))
@@ -91,25 +80,42 @@ func (n *Normalizer) Entry(src config.Source, e *gofeed.Item, feedURL, lang stri
 	if it.Summary == "" {
 		it.Summary = n.plain(e.Content)
 	}
-	it.Language = detectLanguage(it.Title+" "+textnorm.StripHTML(it.Text()), lang)
-	for _, a := range e.Authors {
-		if a != nil && a.Name != "" {
-			it.Authors = append(it.Authors, a.Name)
-		}
+	if it.Title == "" {
+		it.Title, it.TitleDerived = deriveTitle(it.Summary, link), true
 	}
+	if canonical != "" {
+		it.ID = item.NewID(canonical, src.ID, it.GUID)
+	} else {
+		it.ID = item.EntryID(src.ID, it.GUID, it.Title, it.Text())
+	}
+	it.Language = detectLanguage(it.Title+" "+textnorm.StripHTML(it.Text()), lang)
+	published, updated := entryDates(e, n.now())
 	switch {
-	case e.PublishedParsed != nil:
-		it.Published = e.PublishedParsed.UTC()
-	case e.UpdatedParsed != nil:
-		it.Published = e.UpdatedParsed.UTC()
+	case published != nil:
+		it.Published = published.UTC()
+	case updated != nil:
+		it.Published = updated.UTC()
 	default:
 		it.Published = n.now().UTC().Truncate(time.Second)
 		it.DateGuessed = true
 	}
-	if e.UpdatedParsed != nil && e.UpdatedParsed.After(it.Published) {
-		it.Updated = e.UpdatedParsed.UTC()
+	if updated != nil && updated.After(it.Published) {
+		it.Updated = updated.UTC()
 	}
 	return it, nil
+}
+
+// entryLink is the entry's link as given: its link, else its first link,
+// else a GUID that is a URL.
+func entryLink(e *gofeed.Item) string {
+	link := strings.TrimSpace(e.Link)
+	if link == "" && len(e.Links) > 0 {
+		link = strings.TrimSpace(e.Links[0])
+	}
+	if g := strings.TrimSpace(e.GUID); link == "" && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
+		link = g
+	}
+	return link
 }
 
 // entryName names an entry in errors: its title, else its link or guid.

@@ -23,10 +23,19 @@ type State struct {
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 	ItemsFound  int       `json:"items_found"`
 
-	// Seen holds the first-seen time of each item found on the last poll,
-	// by item id: an undated item keeps its date from poll to poll, and an
-	// article already read is not fetched again.
+	// Seen is how states before the seen set was split kept it; it is read
+	// once and then stored in chunks (seen.go).
 	Seen map[string]time.Time `json:"seen,omitempty"`
+	// SeenChunks is how many KV keys the seen set of the last poll takes
+	// (seen.go): every item found, when first seen and which version was
+	// published, so an undated item keeps its date, an article already
+	// read is not fetched again and only new or changed items go out.
+	SeenChunks int `json:"seen_chunks,omitempty"`
+	// Pending is how many items found wait for a later poll
+	// (ingest.max_items_per_poll); Notes say what a poll limited or
+	// repaired, for the source's status.
+	Pending int      `json:"pending,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 	// Recent are the newest post dates, newest first: the post rate that
 	// adaptive polling fits its interval to.
 	Recent []time.Time `json:"recent,omitempty"`
@@ -71,8 +80,9 @@ func (s States) Put(ctx context.Context, source string, st State) error {
 }
 
 // backoff is the wait after the n-th consecutive failure: 1m, 2m, 4m ...
-// capped at limit, and never shorter than what the server asked for.
+// capped at limit, and never shorter than what the server asked for up to
+// that limit: a Retry-After of a thousand years waits limit.
 func backoff(n int, limit, retryAfter time.Duration) time.Duration {
 	d := min(time.Minute<<min(max(n-1, 0), 16), limit)
-	return max(d, retryAfter)
+	return max(d, min(retryAfter, limit))
 }

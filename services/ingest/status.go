@@ -33,11 +33,39 @@ type SourceStatus struct {
 	// backoff or adaptive interval, on its schedule.
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 	Interval    string    `json:"interval,omitempty"` // adaptive polling interval
+	// Pending items were found but wait for a later poll
+	// (ingest.max_items_per_poll); Notes say what the last poll limited,
+	// cut or repaired.
+	Pending int      `json:"pending,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+	// Limits are the bounds every poll of a source works within.
+	Limits Limits `json:"limits"`
+}
+
+// LimitsOf are the limits of cfg on a bus whose largest message is
+// maxPayload bytes.
+func LimitsOf(cfg config.Ingest, maxPayload int64) Limits {
+	return Limits{MaxItemsPerPoll: cfg.MaxItemsPerPoll, MaxBytes: cfg.MaxBytes, Timeout: cfg.Timeout.String(),
+		MaxBackoff: cfg.MaxBackoff.String(), MaxItemBytes: itemBudget(maxPayload)}
+}
+
+// Limits are the bounds of one poll, as configured.
+type Limits struct {
+	MaxItemsPerPoll int    `json:"max_items_per_poll"` // 0: none
+	MaxBytes        int64  `json:"max_bytes"`
+	Timeout         string `json:"timeout"`
+	MaxBackoff      string `json:"max_backoff"`
+	MaxItemBytes    int    `json:"max_item_bytes,omitempty"` // larger items are cut
 }
 
 // Statuses reads the state of every source of the configuration from the
 // fetch bucket, in configuration order.
 func Statuses(ctx context.Context, kv jetstream.KeyValue, sources []config.Source, now time.Time) ([]SourceStatus, error) {
+	return StatusesWith(ctx, kv, sources, Limits{}, now)
+}
+
+// StatusesWith is Statuses with the limits every source works within.
+func StatusesWith(ctx context.Context, kv jetstream.KeyValue, sources []config.Source, limits Limits, now time.Time) ([]SourceStatus, error) {
 	states := States{kv}
 	out := make([]SourceStatus, 0, len(sources))
 	for _, src := range sources {
@@ -51,6 +79,7 @@ func Statuses(ctx context.Context, kv jetstream.KeyValue, sources []config.Sourc
 			Failures: st.Failures, ItemsFound: st.ItemsFound,
 			Broken: st.Broken != "", BrokenReason: st.Broken, BrokenSince: st.BrokenSince,
 			NextAttempt: nextAttempt(src, st, now),
+			Pending:     st.Pending, Notes: st.Notes, Limits: limits,
 		}
 		s.OK = !s.LastSuccess.IsZero() && s.Failures == 0 && !s.Broken
 		if st.Interval > 0 {
@@ -91,10 +120,10 @@ func nextAttempt(src config.Source, st State, now time.Time) time.Time {
 // StatusHandler serves GET /sources (an HTML page) and GET /api/sources
 // (JSON): per source its last success and error, items found, whether its
 // scraper looks broken, and its next attempt, read from the fetch bucket.
-func StatusHandler(kv jetstream.KeyValue, sources []config.Source) http.Handler {
+func StatusHandler(kv jetstream.KeyValue, sources []config.Source, limits Limits) http.Handler {
 	mux := http.NewServeMux()
 	read := func(w http.ResponseWriter, r *http.Request) ([]SourceStatus, bool) {
-		st, err := Statuses(r.Context(), kv, sources, time.Now())
+		st, err := StatusesWith(r.Context(), kv, sources, limits, time.Now())
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return nil, false
@@ -137,14 +166,15 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6
 </style></head><body>
 <h1>Sources</h1>
 <p><a href="/">Feeds</a> · <a href="/api/sources">JSON</a></p>
+{{if .}}{{with index . 0}}{{with .Limits}}<p><small>Per poll: at most {{if .MaxItemsPerPoll}}{{.MaxItemsPerPoll}}{{else}}any number of{{end}} new or changed items, {{.MaxBytes}} bytes per response, {{.Timeout}} per request; items over {{.MaxItemBytes}} bytes are cut; backoff up to {{.MaxBackoff}}.</small></p>{{end}}{{end}}{{end}}
 <table>
 <tr><th>Source</th><th>Status</th><th>Last success</th><th>Items found</th><th>Last error</th><th>Next attempt</th></tr>
 {{range .}}<tr id="{{.ID}}">
 <td><a href="{{.URL}}">{{.Name}}</a><br><small>{{.ID}} · {{.Kind}}</small></td>
 <td>{{if .Broken}}<span class="broken">broken</span><br><small>{{.BrokenReason}} (since {{when .BrokenSince}})</small>{{else if .LastError}}<span class="failing">failing</span><br><small>{{.Failures}} in a row</small>{{else if .OK}}<span class="ok">ok</span>{{else}}not polled yet{{end}}</td>
 <td>{{when .LastSuccess}}</td>
-<td>{{.ItemsFound}}</td>
-<td>{{.LastError}}</td>
+<td>{{.ItemsFound}}{{if .Pending}}<br><small>{{.Pending}} waiting</small>{{end}}</td>
+<td>{{.LastError}}{{range .Notes}}<br><small>{{.}}</small>{{end}}</td>
 <td>{{when .NextAttempt}}{{if .Interval}}<br><small>every {{.Interval}}</small>{{end}}</td>
 </tr>
 {{end}}</table>

@@ -48,7 +48,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("Statuses\n got %s\nwant %s", g, w)
 	}
 
-	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources))
+	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload())))
 	defer srv.Close()
 	get := func(path string) (string, string) {
 		resp, err := http.Get(srv.URL + path)

@@ -26,6 +26,7 @@ import (
 type Label struct {
 	ID   string
 	Name string
+	URL  string // a source's feed or page, for the feeds' source attribution
 }
 
 // Options configure the publisher.
@@ -187,6 +188,15 @@ func (p *Publisher) sourceName(id string) string {
 		}
 	}
 	return id
+}
+
+func (p *Publisher) sourceURL(id string) string {
+	for _, s := range p.opts.Sources {
+		if s.ID == id {
+			return s.URL
+		}
+	}
+	return ""
 }
 
 func (p *Publisher) districtName(id string) string {

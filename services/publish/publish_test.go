@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"flag"
 	"io"
 	"log/slog"
@@ -102,115 +101,6 @@ func TestRenderGolden(t *testing.T) {
 				t.Fatalf("gofeed reads %s: %v, %d items", name, err, len(f.Items))
 			}
 		})
-	}
-}
-
-// TestFeedValidatorRules checks what the W3C Feed Validator reports as
-// errors in gorilla/feeds' defaults, and other required elements.
-func TestFeedValidatorRules(t *testing.T) {
-	items := testItems()
-	info := feedInfo{Title: "Baken", SelfURL: "https://baken.example.nl/feeds/all.rss", HomeURL: "https://baken.example.nl/", Updated: items[0].Published}
-	id := func(s string) string { return s }
-	rss, _ := renderRSS(info, items, namer{id, id})
-	var doc struct {
-		Atom    string `xml:"atom,attr"`
-		Channel struct {
-			Title          string `xml:"title"`
-			Description    string `xml:"description"`
-			ManagingEditor string `xml:"managingEditor"`
-			// <link> and <atom:link> share a local name.
-			Links []struct {
-				XMLName xml.Name
-				Value   string `xml:",chardata"`
-				Href    string `xml:"href,attr"`
-				Rel     string `xml:"rel,attr"`
-				Type    string `xml:"type,attr"`
-			} `xml:"link"`
-			Items []struct {
-				Guid struct {
-					Value       string `xml:",chardata"`
-					IsPermaLink string `xml:"isPermaLink,attr"`
-				} `xml:"guid"`
-				PubDate string `xml:"pubDate"`
-				Link    string `xml:"link"`
-			} `xml:"item"`
-		} `xml:"channel"`
-	}
-	if err := xml.Unmarshal(rss, &doc); err != nil {
-		t.Fatal(err)
-	}
-	ch := doc.Channel
-	var link string
-	var atomLinks []string
-	for _, l := range ch.Links {
-		switch l.XMLName.Space {
-		case "":
-			link = l.Value
-		case "http://www.w3.org/2005/Atom":
-			atomLinks = append(atomLinks, l.Rel+" "+l.Href+" "+l.Type)
-		}
-	}
-	if ch.Title == "" || link == "" || ch.Description == "" {
-		t.Error("RSS channel misses title, link or description")
-	}
-	if ch.ManagingEditor != "" && !strings.Contains(ch.ManagingEditor, "@") {
-		t.Errorf("managingEditor %q is not an e-mail address", ch.ManagingEditor)
-	}
-	if want := "self " + info.SelfURL + " application/rss+xml"; len(atomLinks) != 1 || atomLinks[0] != want {
-		t.Errorf("RSS atom:link = %q, want %q", atomLinks, want)
-	}
-	for _, it := range ch.Items {
-		if it.Guid.IsPermaLink != "false" || !strings.HasPrefix(it.Guid.Value, "urn:uuid:") {
-			t.Errorf("guid %+v: want a urn:uuid with isPermaLink=false", it.Guid)
-		}
-		if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
-			t.Errorf("pubDate %q is not RFC 822: %v", it.PubDate, err)
-		}
-	}
-
-	atom, _ := renderAtom(info, items, namer{id, id}, "https://baken.example.nl/feeds/themes/")
-	var feed struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Author  *struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Links []struct {
-			Href string `xml:"href,attr"`
-			Rel  string `xml:"rel,attr"`
-		} `xml:"link"`
-		Entries []struct {
-			ID         string `xml:"id"`
-			Title      string `xml:"title"`
-			Updated    string `xml:"updated"`
-			Categories []struct {
-				Term string `xml:"term,attr"`
-			} `xml:"category"`
-		} `xml:"entry"`
-	}
-	if err := xml.Unmarshal(atom, &feed); err != nil {
-		t.Fatal(err)
-	}
-	if feed.ID == "" || feed.Title == "" || feed.Author == nil || feed.Author.Name == "" {
-		t.Error("Atom feed misses id, title or author")
-	}
-	self := false
-	for _, l := range feed.Links {
-		self = self || (l.Rel == "self" && l.Href == info.SelfURL)
-	}
-	if !self {
-		t.Errorf("Atom links %+v: no rel=self", feed.Links)
-	}
-	for _, e := range feed.Entries {
-		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" {
-			t.Errorf("entry %q: id %q, updated %q", e.Title, e.ID, e.Updated)
-		}
-		for _, c := range e.Categories {
-			if c.Term == "" {
-				t.Errorf("entry %q: category without term", e.Title)
-			}
-		}
 	}
 }
 

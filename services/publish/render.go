@@ -17,8 +17,9 @@ import (
 
 // namer turns ids into names people read.
 type namer struct {
-	theme  func(id string) string
-	source func(id string) string
+	theme     func(id string) string
+	source    func(id string) string
+	sourceURL func(id string) string // "" when unknown
 }
 
 // feedInfo is what a rendered feed says about itself.
@@ -60,6 +61,14 @@ func contentHTML(it *item.Item) string {
 	return sanitize.HTML(c) // the bus is not trusted: see untrusted.go
 }
 
+// url is the address of a source's feed, "" when unknown.
+func (n namer) url(source string) string {
+	if n.sourceURL == nil {
+		return ""
+	}
+	return n.sourceURL(source)
+}
+
 // RSS 2.0: gorilla/feeds' structs plus what the validator asks for: an
 // atom:link rel=self, guids marked as not permalinks, several categories.
 type rssDoc struct {
@@ -67,6 +76,9 @@ type rssDoc struct {
 	Version string      `xml:"version,attr"`
 	Content string      `xml:"xmlns:content,attr"`
 	Atom    string      `xml:"xmlns:atom,attr"`
+	DC      string      `xml:"xmlns:dc,attr"`
+	Media   string      `xml:"xmlns:media,attr"`
+	Baken   string      `xml:"xmlns:baken,attr"`
 	Channel *rssChannel `xml:"channel"`
 }
 
@@ -84,7 +96,14 @@ type rssAtomLink struct {
 
 type rssItem struct {
 	*feeds.RssItem
-	Categories []string `xml:"category"`
+	Title      string     `xml:"title"`
+	Link       string     `xml:"link,omitempty"` // never an empty <link></link>
+	Creators   []string   `xml:"dc:creator"`     // RSS author must be an e-mail address
+	Categories []string   `xml:"category"`
+	Media      []rssMedia `xml:"media:content"`
+	Source     *rssSource `xml:"source"`
+	// TitleDerived marks a title made from the text (the source gave none).
+	TitleDerived bool `xml:"baken:titleDerived,omitempty"`
 }
 
 func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -102,21 +121,24 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	for i := range items {
 		it := &items[i]
 		ri := &rssItem{RssItem: &feeds.RssItem{
-			Title: rssText(it.Title),
-			Link:  it.URL,
 			// Readers take <description> as HTML; the summary is plain
 			// text and may spell out markup, so it is escaped.
 			Description: html.EscapeString(it.Summary),
 			Content:     &feeds.RssContent{Content: contentHTML(it)},
 			Guid:        &feeds.RssGuid{Id: guid(it.ID), IsPermaLink: "false"},
 			PubDate:     it.Published.Format(time.RFC1123Z),
-		}}
+		}, Title: rssText(it.Title), Link: sanitize.URL(it.URL), Creators: rssTexts(it.Authors), TitleDerived: it.TitleDerived}
+		ri.Enclosure, ri.Media = rssEnclosures(it.Enclosures)
+		if u := names.url(it.Source); u != "" {
+			ri.Source = &rssSource{URL: u, Name: names.source(it.Source)}
+		}
 		for _, t := range it.Themes {
 			ri.Categories = append(ri.Categories, names.theme(t.ID))
 		}
 		ch.Items = append(ch.Items, ri)
 	}
-	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Atom: "http://www.w3.org/2005/Atom", Channel: ch}
+	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Atom: "http://www.w3.org/2005/Atom",
+		DC: "http://purl.org/dc/elements/1.1/", Media: "http://search.yahoo.com/mrss/", Baken: bakenNS, Channel: ch}
 	return marshalXML(doc)
 }
 
@@ -124,13 +146,26 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 // categories that carry a term.
 type atomFeed struct {
 	*feeds.AtomFeed
+	Baken   string           `xml:"xmlns:baken,attr"`
 	Links   []feeds.AtomLink `xml:"link"`
 	Entries []*atomEntry     `xml:"entry"`
 }
 
 type atomEntry struct {
 	*feeds.AtomEntry
-	Categories []atomCategory `xml:"category"`
+	// Authors are the entry's own; without them the feed's apply.
+	Authors      []feeds.AtomAuthor `xml:"author"`
+	Source       *atomSource        `xml:"source"`
+	Categories   []atomCategory     `xml:"category"`
+	TitleDerived bool               `xml:"baken:titleDerived,omitempty"`
+}
+
+// atomSource says which feed an entry came from.
+type atomSource struct {
+	ID      string           `xml:"id"`
+	Title   string           `xml:"title"`
+	Updated string           `xml:"updated"`
+	Links   []feeds.AtomLink `xml:"link"`
 }
 
 type atomCategory struct {
@@ -148,6 +183,7 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 			Updated: info.Updated.Format(time.RFC3339),
 			Author:  &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: "Baken"}},
 		},
+		Baken: bakenNS,
 		Links: []feeds.AtomLink{
 			{Href: info.SelfURL, Rel: "self", Type: "application/atom+xml"},
 			{Href: info.HomeURL, Rel: "alternate", Type: "text/html"},
@@ -160,10 +196,20 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 			Id:        guid(it.ID),
 			Updated:   it.LastChange().Format(time.RFC3339),
 			Published: it.Published.Format(time.RFC3339),
-			Links:     []feeds.AtomLink{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
 			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
-			Author:    &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: names.source(it.Source)}},
-		}}
+		}, TitleDerived: it.TitleDerived}
+		if u := sanitize.URL(it.URL); u != "" {
+			e.Links = append(e.Links, feeds.AtomLink{Href: u, Rel: "alternate", Type: "text/html"})
+		}
+		e.Links = append(e.Links, atomEnclosures(it.Enclosures)...)
+		for _, a := range it.Authors {
+			e.Authors = append(e.Authors, feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}})
+		}
+		e.Source = &atomSource{ID: "urn:baken:source:" + it.Source, Title: names.source(it.Source), Updated: it.LastChange().Format(time.RFC3339)}
+		if u := names.url(it.Source); u != "" {
+			e.Source.ID = u
+			e.Source.Links = []feeds.AtomLink{{Href: u, Rel: "self"}}
+		}
 		if it.Summary != "" {
 			e.Summary = &feeds.AtomSummary{Content: it.Summary, Type: "text"}
 		}
@@ -188,16 +234,22 @@ type jsonFeed struct {
 
 type jsonItem struct {
 	*feeds.JSONItem
-	Baken jsonExt `json:"_baken"`
+	Attachments []jsonAttachment `json:"attachments,omitempty"`
+	Baken       jsonExt          `json:"_baken"`
 }
 
 type jsonExt struct {
 	Source      string          `json:"source"`
+	SourceName  string          `json:"source_name"`
 	Themes      []item.Theme    `json:"themes"`
 	Places      []string        `json:"places"`
 	Districts   []string        `json:"districts"`
 	AlsoAt      []item.Location `json:"also_at,omitempty"`
 	DateGuessed bool            `json:"date_guessed,omitempty"`
+	// TitleDerived marks a title made from the text (the source gave none).
+	TitleDerived bool `json:"title_derived,omitempty"`
+	// Truncated marks content cut to fit the bus's largest message.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -217,23 +269,29 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 		ji := &jsonItem{
 			JSONItem: &feeds.JSONItem{
 				Id:            guid(it.ID),
-				Url:           it.URL,
+				Url:           sanitize.URL(it.URL),
 				Title:         it.Title,
 				ContentHTML:   contentHTML(it),
 				Summary:       it.Summary,
 				PublishedDate: &pub,
 				ModifiedDate:  &mod,
-				Authors:       []*feeds.JSONAuthor{{Name: names.source(it.Source)}},
 				Tags:          it.ThemeIDs(),
 			},
+			Attachments: jsonAttachments(it.Enclosures),
 			Baken: jsonExt{
-				Source:      it.Source,
-				Themes:      orEmpty(it.Themes),
-				Places:      orEmpty(it.Places),
-				Districts:   orEmpty(it.Districts),
-				AlsoAt:      it.AlsoAt,
-				DateGuessed: it.DateGuessed,
+				Source:       it.Source,
+				SourceName:   names.source(it.Source),
+				Themes:       orEmpty(it.Themes),
+				Places:       orEmpty(it.Places),
+				Districts:    orEmpty(it.Districts),
+				AlsoAt:       it.AlsoAt,
+				DateGuessed:  it.DateGuessed,
+				TitleDerived: it.TitleDerived,
+				Truncated:    it.Truncated,
 			},
+		}
+		for _, a := range it.Authors {
+			ji.Authors = append(ji.Authors, &feeds.JSONAuthor{Name: a})
 		}
 		f.Items = append(f.Items, ji)
 	}

@@ -114,7 +114,7 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 	}
 	var body []byte
 	var err error
-	names := namer{theme: p.themeName, source: p.sourceName}
+	names := namer{theme: p.themeName, source: p.sourceName, sourceURL: p.sourceURL}
 	switch format {
 	case "rss":
 		body, err = renderRSS(info, snap.Items, names)

@@ -103,7 +103,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := httpserver.New(handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources)), httpserver.DefaultLimits())
+	srv := httpserver.New(handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()))), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
@@ -196,7 +196,7 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})
 	}
 	for _, s := range cfg.Sources {
-		po.Sources = append(po.Sources, publish.Label{ID: s.ID, Name: s.Name})
+		po.Sources = append(po.Sources, publish.Label{ID: s.ID, Name: s.Name, URL: s.URL})
 	}
 	for _, r := range cl.Gazetteer().Regions() {
 		po.Districts = append(po.Districts, publish.Label{ID: r.ID, Name: r.Name})
