@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nkeys"
 
@@ -77,10 +77,6 @@ func TestEmbeddedAuthentication(t *testing.T) {
 				t.Fatalf("in process with credentials: %v", err)
 			}
 			nc.Close()
-			if nc, err := nats.Connect("", nats.InProcessServer(s), nats.Timeout(time.Second)); err == nil {
-				nc.Close()
-				t.Error("an anonymous in-process client got in")
-			}
 		})
 	}
 	t.Logf("NATS authentication:\n%s", table.String())
@@ -95,5 +91,45 @@ func TestEmbeddedRefusesOpenListen(t *testing.T) {
 	}
 	if _, err := Embedded(t.TempDir(), "127.0.0.1:4222", config.NATS{Credentials: "x.creds"}, slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("JWT credentials accepted for the embedded server")
+	}
+}
+
+// TestDeployNATSConfig starts a server from deploy/nats/n1.conf (its
+// authorization as written, on loopback and without the routes to the
+// other nodes) and connects the way deploy/config.yaml says.
+func TestDeployNATSConfig(t *testing.T) {
+	t.Setenv("BAKEN_NATS_PASSWORD", "wachtwoord-uit-baken.env")
+	opts, err := server.ProcessConfigFile("../../deploy/nats/n1.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opts.Users) != 1 || opts.Users[0].Username != "baken" || opts.Users[0].Password != "wachtwoord-uit-baken.env" {
+		t.Fatalf("users from n1.conf: %+v", opts.Users)
+	}
+	opts.Host, opts.Port, opts.HTTPPort = "127.0.0.1", -1, 0
+	opts.Cluster, opts.Routes = server.ClusterOpts{}, nil
+	opts.StoreDir, opts.NoSigs = t.TempDir(), true
+	s, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	defer func() { s.Shutdown(); s.WaitForShutdown() }()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("not ready")
+	}
+	log := slog.New(slog.DiscardHandler)
+	if nc, err := Connect(s.ClientURL(), "anonymous", config.NATS{}, log); err == nil {
+		nc.Close()
+		t.Error("an anonymous client got in")
+	}
+	nc, err := Connect(s.ClientURL(), "ingest", config.NATS{User: "baken", Password: "wachtwoord-uit-baken.env"}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	if err := Setup(context.Background(), js, DefaultOptions()); err != nil {
+		t.Fatal(err)
 	}
 }

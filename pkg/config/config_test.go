@@ -78,9 +78,18 @@ func TestParseErrors(t *testing.T) {
 
 // The production example must stay loadable.
 func TestDeployConfigLoads(t *testing.T) {
+	// Without its secrets in the environment it refuses to start.
+	if _, err := Load("../../deploy/config.yaml"); err == nil || !strings.Contains(err.Error(), "BAKEN_API_TOKEN") {
+		t.Errorf("without BAKEN_API_TOKEN: %v, want an error naming it", err)
+	}
+	t.Setenv("BAKEN_API_TOKEN", "token-uit-baken.env")
+	t.Setenv("BAKEN_NATS_PASSWORD", "wachtwoord-uit-baken.env")
 	cfg, err := Load("../../deploy/config.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.Publish.APIToken != "token-uit-baken.env" || cfg.NATS.User != "baken" || cfg.NATS.Password != "wachtwoord-uit-baken.env" {
+		t.Errorf("secrets not read from the environment: token %q, nats %+v", cfg.Publish.APIToken, cfg.NATS)
 	}
 	if len(cfg.Sources) < 40 {
 		t.Errorf("deploy/config.yaml has %d sources, want the ministries and all 38 police feeds of Midden-Nederland", len(cfg.Sources))
