@@ -8,8 +8,12 @@ HTTP ?= 127.0.0.1:8080
 
 .PHONY: build run test bench lint fuzz eval clean
 
+# The version baken reports: the nearest tag or the commit, +dirty with
+# uncommitted changes (a workspace build records no VCS revision itself).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
 build:
-	$(GO) build -o bin/baken ./cmd/baken
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/baken ./cmd/baken
 
 run: build
 	./bin/baken run --demo --http $(HTTP) --data ./data

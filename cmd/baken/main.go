@@ -16,6 +16,8 @@ Usage:
   baken replay --since 720h         run stored raw items through the current classifier again
   baken backtest --taxonomy F       show which stored items a new taxonomy would change
   baken scrape --config F SOURCE    print the items an html source yields, as JSON Lines
+  baken setup --nats URL            create the streams and buckets once, waiting for the cluster
+  baken healthcheck [--url U]       exit 0 when a running process answers /readyz with 200
   baken version
 
 Run 'baken run -h' for the flags of run.
@@ -40,8 +42,12 @@ func main() {
 		err = backtestCmd(args, os.Stdout)
 	case "scrape":
 		err = scrapeCmd(args, os.Stdout, os.Stderr)
-	case "version":
-		fmt.Println("baken", version)
+	case "setup":
+		err = setupCmd(args, os.Stdout)
+	case "healthcheck":
+		err = healthcheckCmd(args, os.Stdout)
+	case "version", "--version", "-version":
+		fmt.Println(versionString())
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:
@@ -53,5 +59,3 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-var version = "dev"

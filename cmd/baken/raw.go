@@ -45,7 +45,7 @@ func (f rawFlags) open() (cfg config.Config, ctx context.Context, js jetstream.J
 		return cfg, nil, nil, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	js, closeAll, err := f.nats.connect(ctx, cfg.NATS, newLogger("text", false))
+	js, closeAll, err := f.nats.connect(ctx, cfg.NATS, toolLogger())
 	if err != nil {
 		stop()
 		return cfg, nil, nil, nil, err
@@ -106,7 +106,7 @@ func (f natsFlags) connect(ctx context.Context, n config.NATS, log *slog.Logger)
 	var ns *server.Server
 	var nc *nats.Conn
 	if n.URL != "" {
-		nc, err = bus.Connect(n.URL, "tool", n, log)
+		nc, err = bus.Connect(ctx, n.URL, "tool", n, log)
 	} else {
 		if ns, err = bus.Embedded(*f.data, "", n, log); err != nil {
 			return nil, nil, err

@@ -24,19 +24,25 @@ func runCmd(args []string) error {
 	replicas := fs.Int("replicas", 1, "stream replicas when creating streams on a cluster")
 	demoMode := fs.Bool("demo", false, "serve bundled fixture sources on loopback and use the demo config")
 	logFormat := fs.String("log", "text", "log `format`: text or json")
-	verbose := fs.Bool("v", false, "debug logging")
+	logLevel := fs.String("log-level", "info", "least `level` logged: debug, info, warn or error")
+	verbose := fs.Bool("v", false, "debug logging (--log-level debug)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: baken run [flags] [service ...]\n\nServices: ingest classify dedup publish (default: all).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	services := parseInterleaved(fs, args)
 
-	log := newLogger(*logFormat, *verbose)
+	if *verbose {
+		*logLevel = "debug"
+	}
+	log, err := newLogger(*logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	var cfg config.Config
-	var err error
 	switch {
 	case *demoMode:
 		srv, err := demo.Start()
@@ -104,14 +110,25 @@ func parseInterleaved(fs *flag.FlagSet, args []string) []string {
 	}
 }
 
-func newLogger(format string, verbose bool) *slog.Logger {
-	var level slog.LevelVar
-	if verbose {
-		level.Set(slog.LevelDebug)
+// newLogger returns the process's logger: text or JSON on stderr, from
+// level up.
+func newLogger(format, level string) (*slog.Logger, error) {
+	var lv slog.LevelVar
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	opts := &slog.HandlerOptions{Level: &level}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	opts := &slog.HandlerOptions{Level: &lv}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return nil, fmt.Errorf("--log %q: want text or json", format)
+}
+
+// toolLogger is the logger of the one-shot tools: text, info and up.
+func toolLogger() *slog.Logger {
+	log, _ := newLogger("text", "info")
+	return log
 }

@@ -56,7 +56,7 @@ func TestEmbeddedAuthentication(t *testing.T) {
 			defer func() { s.Shutdown(); s.WaitForShutdown() }()
 			url := s.ClientURL()
 			result := func(a config.NATS) string {
-				nc, err := Connect(url, "test", a, log)
+				nc, err := Connect(context.Background(), url, "test", a, log)
 				if err != nil {
 					return "refused"
 				}
@@ -119,11 +119,11 @@ func TestDeployNATSConfig(t *testing.T) {
 		t.Fatal("not ready")
 	}
 	log := slog.New(slog.DiscardHandler)
-	if nc, err := Connect(s.ClientURL(), "anonymous", config.NATS{}, log); err == nil {
+	if nc, err := Connect(context.Background(), s.ClientURL(), "anonymous", config.NATS{}, log); err == nil {
 		nc.Close()
 		t.Error("an anonymous client got in")
 	}
-	nc, err := Connect(s.ClientURL(), "ingest", config.NATS{User: "baken", Password: "wachtwoord-uit-baken.env"}, log)
+	nc, err := Connect(context.Background(), s.ClientURL(), "ingest", config.NATS{User: "baken", Password: "wachtwoord-uit-baken.env"}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
 package bus
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -92,13 +95,16 @@ func InProcess(s *server.Server, name string, auth config.NATS) (*nats.Conn, err
 }
 
 // Connect dials an external NATS server or cluster with the configured
-// credentials and keeps reconnecting.
-func Connect(url, name string, auth config.NATS, log *slog.Logger) (*nats.Conn, error) {
+// credentials and keeps reconnecting. A server that does not answer yet
+// (a cluster starting with its services) is dialled again with backoff
+// until ctx is done or SetupTimeout has passed; refused credentials are
+// an error at once.
+func Connect(ctx context.Context, url, name string, auth config.NATS, log *slog.Logger) (*nats.Conn, error) {
 	opts, err := clientAuth(auth)
 	if err != nil {
 		return nil, err
 	}
-	nc, err := nats.Connect(url, append(opts,
+	opts = append(opts,
 		nats.Name("baken-"+name),
 		nats.MaxReconnects(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
@@ -107,11 +113,27 @@ func Connect(url, name string, auth config.NATS, log *slog.Logger) (*nats.Conn, 
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("nats reconnected", "url", c.ConnectedUrl()) }),
-	)...)
-	if err != nil {
-		return nil, fmt.Errorf("bus: connect %s: %w", url, err)
+	)
+	ctx, cancel := context.WithTimeout(ctx, SetupTimeout)
+	defer cancel()
+	wait := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		nc, err := nats.Connect(url, opts...)
+		if err == nil {
+			return nc, nil
+		}
+		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) ||
+			strings.Contains(strings.ToLower(err.Error()), "authorization") || attempt > 1 && ctx.Err() != nil {
+			return nil, fmt.Errorf("bus: connect %s: %w", url, err)
+		}
+		log.Info("NATS not reachable yet, retrying", "url", url, "attempt", attempt, "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("bus: connect %s: %w", url, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
-	return nc, nil
 }
 
 // serverLog routes the embedded server's log through slog.

@@ -43,6 +43,11 @@ type Stage struct {
 // ErrPermanent marks an error that retrying will not cure.
 var ErrPermanent = errors.New("permanent")
 
+// ErrContention marks an error that is expected when replicas work on the
+// same state at once (a lost compare-and-set): retried like any other,
+// but logged at debug level.
+var ErrContention = errors.New("contention")
+
 // Permanent wraps err so the message goes straight to the dead letters.
 func Permanent(err error) error { return fmt.Errorf("%w: %w", ErrPermanent, err) }
 
@@ -131,7 +136,11 @@ func (st *Stage) fail(ctx context.Context, js jetstream.JetStream, msg jetstream
 		return
 	}
 	processed.WithLabelValues(st.Name, "retry").Inc()
-	log.Warn("handler failed, will retry", "item_id", it.ID, "source", it.Source, "delivered", delivered, "err", err)
+	level := slog.LevelWarn
+	if errors.Is(err, ErrContention) {
+		level = slog.LevelDebug
+	}
+	log.Log(ctx, level, "handler failed, will retry", "item_id", it.ID, "source", it.Source, "delivered", delivered, "err", err)
 	_ = msg.NakWithDelay(Backoff(int(delivered)))
 }
 

@@ -66,7 +66,9 @@ func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 
 // errConflict means another replica changed a record under our feet; the
 // message is retried and then sees the other replica's result.
-var errConflict = errors.New("dedup: concurrent update, retrying")
+// errConflict is expected contention between replicas: retried, logged at
+// debug level.
+var errConflict = fmt.Errorf("dedup: concurrent update, retrying: %w", stage.ErrContention)
 
 // Handle decides what becomes of one item: nothing (a repeat), itself (new
 // or updated), or its canonical item with one more also_at (a copy). The

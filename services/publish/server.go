@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -26,12 +25,11 @@ type rendered struct {
 	modTime time.Time
 }
 
-// Handler serves the feeds, the OPML list, the index page and /healthz.
+// Handler serves the feeds, the OPML list, the index page and the API.
 func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
 	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
-	mux.HandleFunc("GET /healthz", p.serveHealth)
 	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
 	mux.HandleFunc("POST /api/overrides", p.postOverride)
 	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
@@ -151,14 +149,4 @@ func (p *Publisher) title(key string) string {
 		return fmt.Sprintf("%s: %s in %s", base, p.themeName(parts[1]), p.districtName(parts[3]))
 	}
 	return base
-}
-
-func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
-	status := http.StatusOK
-	if !p.Ready() {
-		status = http.StatusServiceUnavailable
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"ready": p.Ready(), "items": p.view.Len()})
 }

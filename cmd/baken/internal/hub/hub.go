@@ -68,7 +68,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
 		nc, err = bus.InProcess(ns, "hub", o.Config.NATS)
 	} else {
-		nc, err = bus.Connect(o.NATSURL, "hub", o.Config.NATS, log)
+		nc, err = bus.Connect(ctx, o.NATSURL, "hub", o.Config.NATS, log)
 	}
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if o.Replicas > 0 {
 		opts.Replicas = o.Replicas
 	}
-	if err := bus.Setup(ctx, js, opts); err != nil {
+	if err := bus.SetupWait(ctx, js, opts, bus.SetupTimeout, log); err != nil {
 		return err
 	}
 	run, pub, err := build(ctx, o, js)
@@ -103,7 +103,8 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := httpserver.New(handler(pub, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()))), httpserver.DefaultLimits())
+	hl := health{nc: nc, js: js, services: o.Services, pub: pub}
+	srv := httpserver.New(handler(hl, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()))), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
@@ -204,20 +205,18 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 	return po
 }
 
-// handler serves the publisher's routes (when it runs), the sources' status
-// and /metrics.
-func handler(pub *publish.Publisher, sources http.Handler) http.Handler {
+// handler serves the publisher's routes (when it runs), the sources' status,
+// /healthz, /readyz and /metrics.
+func handler(h health, sources http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.Handler())
+	mux.HandleFunc("GET /healthz", h.live)
+	mux.HandleFunc("GET /readyz", h.ready)
 	// Source health, read from the fetch bucket whichever services run here.
 	mux.Handle("GET /sources", sources)
 	mux.Handle("GET /api/sources", sources)
-	if pub != nil {
-		mux.Handle("/", pub.Handler())
-	} else {
-		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-			_, _ = w.Write([]byte(`{"ready":true}` + "\n"))
-		})
+	if h.pub != nil {
+		mux.Handle("/", h.pub.Handler())
 	}
 	return mux
 }
