@@ -41,6 +41,9 @@ const (
 	FetchBucket     = "baken_fetch"     // per-source fetch state
 	DedupBucket     = "baken_dedup"     // fingerprints of seen items
 	OverridesBucket = "baken_overrides" // editors' overrides per item
+	// LeaseBucket holds which ingest replica polls which sources; an
+	// entry not renewed within the bucket's TTL (Options.LeaseTTL) lapses.
+	LeaseBucket = "baken_ingest_leases"
 )
 
 // Options size the streams.
@@ -49,11 +52,14 @@ type Options struct {
 	RawRetention   time.Duration // how long raw items stay replayable
 	DedupRetention time.Duration // how long fingerprints are remembered
 	CuratedMaxAge  time.Duration
+	// LeaseTTL is how long an ingest replica's lease on its sources lasts
+	// unrenewed: the longest a dead replica's sources wait for another.
+	LeaseTTL time.Duration
 }
 
 // DefaultOptions suit a single machine.
 func DefaultOptions() Options {
-	return Options{Replicas: 1, RawRetention: 90 * 24 * time.Hour, DedupRetention: 90 * 24 * time.Hour, CuratedMaxAge: 90 * 24 * time.Hour}
+	return Options{Replicas: 1, RawRetention: 90 * 24 * time.Hour, DedupRetention: 90 * 24 * time.Hour, CuratedMaxAge: 90 * 24 * time.Hour, LeaseTTL: 20 * time.Second}
 }
 
 // duplicateWindow is how long JetStream remembers a Nats-Msg-Id; a stage that
@@ -82,6 +88,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 		{Bucket: FetchBucket, Description: "fetch state per source"},
 		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention},
 		{Bucket: OverridesBucket, Description: "editors' overrides per item"},
+		{Bucket: LeaseBucket, Description: "ingest replicas' leases on the sources", TTL: o.LeaseTTL},
 	}
 	for _, cfg := range buckets {
 		cfg.Storage = jetstream.FileStorage

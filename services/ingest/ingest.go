@@ -19,7 +19,6 @@ import (
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
-	"github.com/bakenhub/baken/pkg/stage"
 )
 
 // Service is the ingest stage.
@@ -35,6 +34,8 @@ type Service struct {
 	// polling holds the ids of sources being polled: a first import that
 	// outlasts a schedule tick must not run twice at once.
 	polling sync.Map
+	// leases say which sources this replica polls, when several run.
+	leases *Leases
 }
 
 // New returns an ingest service for the sources of cfg.
@@ -52,7 +53,16 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	}
 	log = log.With("stage", "ingest")
 	norm := NewNormalizer(time.Now)
+	leaseKV, err := js.KeyValue(ctx, bus.LeaseBucket)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	leases, err := NewLeases(ctx, leaseKV, replicaID(), log)
+	if err != nil {
+		return nil, err
+	}
 	return &Service{
+		leases:  leases,
 		cfg:     cfg,
 		js:      js,
 		states:  States{kv},
@@ -64,29 +74,75 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	}, nil
 }
 
-// Run polls every source once at start, then on its schedule, until ctx is
-// done; it returns after the polls in flight have finished.
+// Run polls every source this replica holds a lease on once at start when
+// it is due, then on its schedule, until ctx is done; it returns after the
+// polls in flight have finished and the leases are released.
 func (s *Service) Run(ctx context.Context) error {
-	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	err := onBus(ctx, time.Now().Add(time.Minute), s.leases.Renew)
+	if err != nil {
+		return fmt.Errorf("ingest: leases: %w", err)
+	}
 	var wg sync.WaitGroup
+	wg.Go(func() { s.leases.Run(ctx) })
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
 	for _, src := range s.cfg.Sources {
-		poll := func() {
-			if err := s.Poll(ctx, src); err != nil && ctx.Err() == nil {
-				s.log.Warn("poll failed", "source", src.ID, "err", err)
-			}
-		}
-		if _, err := c.AddFunc(src.Schedule, poll); err != nil {
+		sched, err := cron.ParseStandard(src.Schedule)
+		if err != nil {
 			return fmt.Errorf("ingest: schedule of %s: %w", src.ID, err)
 		}
+		poll := func() { s.scheduled(ctx, src, sched) }
+		c.Schedule(sched, cron.FuncJob(poll))
 		wg.Go(poll)
 	}
 	c.Start()
-	s.log.Info("ingest started", "sources", len(s.cfg.Sources))
+	s.log.Info("ingest started", "sources", len(s.cfg.Sources), "replica", s.leases.id, "shards", s.leases.Held())
 	<-ctx.Done()
-	wg.Wait()
 	<-c.Stop().Done()
+	wg.Wait()
 	s.log.Info("ingest stopped")
 	return nil
+}
+
+// scheduled polls src on its schedule's tick: when this replica holds its
+// host, and when no replica has polled it in this cycle (a replica that
+// took the host over, or a restart, does not poll it again early). A poll
+// that failed because the bus was down is tried again as soon as it is
+// back, not a cycle later.
+func (s *Service) scheduled(ctx context.Context, src config.Source, sched cron.Schedule) {
+	if !s.leases.Holds(src.URL) || !s.due(ctx, src, sched) {
+		return
+	}
+	for attempt := 0; ; attempt++ {
+		err := s.Poll(ctx, src)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		var busErr *BusError
+		if !errors.As(err, &busErr) {
+			s.log.Warn("poll failed", "source", src.ID, "err", err)
+			return
+		}
+		wait := min(time.Second<<attempt, 10*time.Second)
+		s.log.Warn("bus unavailable, polling the source again when it is back", "source", src.ID, "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// due reports whether src's last attempt, by any replica, is before this
+// cycle of its schedule (with a tenth of the cycle to spare for replicas
+// whose ticks fall a little apart).
+func (s *Service) due(ctx context.Context, src config.Source, sched cron.Schedule) bool {
+	st, err := s.states.Get(ctx, src.ID)
+	if err != nil || st.LastAttempt.IsZero() {
+		return true // Poll reads the state again and says what is wrong
+	}
+	next := sched.Next(st.LastAttempt)
+	slack := min(sched.Next(next).Sub(next)/10, time.Minute)
+	return !s.now().Before(next.Add(-slack))
 }
 
 // Poll fetches one source now, unless it is backing off after failures or
@@ -98,9 +154,13 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 	}
 	defer s.polling.Delete(src.ID)
 	ctx = WithSource(ctx, src)
-	st, err := s.states.Get(ctx, src.ID)
-	if err != nil {
+	var st State
+	err := onBus(ctx, time.Now().Add(s.cfg.Ingest.Timeout), func(ctx context.Context) (err error) {
+		st, err = s.states.Get(ctx, src.ID)
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s %s: state: %w", verb(src), src.ID, err)
 	}
 	now := s.now()
 	if limit := now.Add(s.cfg.Ingest.MaxBackoff); st.NextAttempt.After(limit) {
@@ -116,6 +176,13 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 	}
 	st.LastAttempt = now
 	b, pollErr := s.poll(ctx, src, &st, now)
+	var busErr *BusError
+	if errors.As(pollErr, &busErr) {
+		// Nothing is stored: the next poll reads the source again, and
+		// what did reach the stream is not published twice (message ids).
+		busUnavailableTotal.Inc()
+		return fmt.Errorf("%s %s: %w", verb(src), src.ID, pollErr)
+	}
 	if pollErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: not the source's fault
@@ -139,8 +206,8 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		}
 		fetches.WithLabelValues(src.ID, "ok").Inc()
 	}
-	if err := s.states.Put(ctx, src.ID, st); err != nil {
-		return errors.Join(pollErr, err)
+	if err := onBus(ctx, time.Now().Add(s.cfg.Ingest.Timeout), func(ctx context.Context) error { return s.states.Put(ctx, src.ID, st) }); err != nil {
+		return errors.Join(pollErr, fmt.Errorf("%s %s: state: %w", verb(src), src.ID, err))
 	}
 	if pollErr != nil {
 		return fmt.Errorf("%s %s: %w", verb(src), src.ID, pollErr)
@@ -187,7 +254,14 @@ type batch struct {
 // poll fetches and publishes what is new or changed since the last poll,
 // then remembers what it saw.
 func (s *Service) poll(ctx context.Context, src config.Source, st *State, now time.Time) (*batch, error) {
-	seen, err := s.states.Seen(ctx, src.ID, *st)
+	// Writing to the bus may ride out an outage this long, then the poll
+	// gives up without blaming the source.
+	busDeadline := time.Now().Add(s.cfg.Ingest.Timeout)
+	var seen seenSet
+	err := onBus(ctx, busDeadline, func(ctx context.Context) (err error) {
+		seen, err = s.states.Seen(ctx, src.ID, *st)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +345,7 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 		if cut[i] {
 			s.log.Warn("item cut to fit the bus", "source", src.ID, "item_id", it.ID, "url", it.URL, "max_bytes", budget)
 		}
-		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, it); err != nil {
+		if err := s.publish(ctx, busDeadline, bus.RawSubject+"."+src.ID, it); err != nil {
 			return nil, err
 		}
 		e := next[it.ID]
@@ -284,7 +358,11 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 	// Validators and seen items are stored only now that every item is on
 	// the stream: a crash before this point reads the source again. With
 	// items still waiting, the next poll must read the feed in full.
-	chunks, err := s.states.PutSeen(ctx, src.ID, next, st.SeenChunks, s.js.Conn().MaxPayload())
+	var chunks int
+	err = onBus(ctx, busDeadline, func(ctx context.Context) (err error) {
+		chunks, err = s.states.PutSeen(ctx, src.ID, next, st.SeenChunks, s.js.Conn().MaxPayload())
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

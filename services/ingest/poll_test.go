@@ -164,7 +164,7 @@ func TestPollLargeFeed(t *testing.T) {
 	if statuses[0].Pending != entries-2*limit || len(statuses[0].Notes) != 1 || statuses[0].LastError != "" {
 		t.Errorf("status %+v, want the pending items and the limit shown", statuses[0])
 	}
-	srv := httptest.NewServer(StatusHandler(e.kv(t), s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload())))
+	srv := httptest.NewServer(StatusHandler(e.kv(t), s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload()), e.js.Conn()))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/sources")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/robfig/cron/v3"
 
@@ -120,33 +121,46 @@ func nextAttempt(src config.Source, st State, now time.Time) time.Time {
 // StatusHandler serves GET /sources (an HTML page) and GET /api/sources
 // (JSON): per source its last success and error, items found, whether its
 // scraper looks broken, and its next attempt, read from the fetch bucket.
-func StatusHandler(kv jetstream.KeyValue, sources []config.Source, limits Limits) http.Handler {
+func StatusHandler(kv jetstream.KeyValue, sources []config.Source, limits Limits, nc *nats.Conn) http.Handler {
 	mux := http.NewServeMux()
-	read := func(w http.ResponseWriter, r *http.Request) ([]SourceStatus, bool) {
+	// read returns the page's data; with the bus down the sources cannot be
+	// read, and the page says so rather than blaming them.
+	read := func(r *http.Request) (StatusReport, int) {
+		rep := StatusReport{Bus: BusStateOf(nc), Limits: limits}
 		st, err := StatusesWith(r.Context(), kv, sources, limits, time.Now())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
-			return nil, false
+			rep.Error = "source states unreadable: " + err.Error()
+			return rep, http.StatusServiceUnavailable
 		}
-		return st, true
+		rep.Sources = st
+		return rep, http.StatusOK
 	}
 	mux.HandleFunc("GET /api/sources", func(w http.ResponseWriter, r *http.Request) {
-		if st, ok := read(w, r); ok {
-			w.Header().Set("Content-Type", "application/json")
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			_ = enc.Encode(st)
-		}
+		rep, code := read(r)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
 	})
 	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
-		if st, ok := read(w, r); ok {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			if err := statusPage.Execute(w, st); err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-			}
+		rep, code := read(r)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(code)
+		if err := statusPage.Execute(w, rep); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})
 	return mux
+}
+
+// StatusReport is what /api/sources answers: the hub's bus, then every
+// source's health.
+type StatusReport struct {
+	Bus     BusState       `json:"bus"`
+	Limits  Limits         `json:"limits"`
+	Error   string         `json:"error,omitempty"`
+	Sources []SourceStatus `json:"sources"`
 }
 
 var statusPage = template.Must(template.New("sources").Funcs(template.FuncMap{
@@ -166,10 +180,12 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6
 </style></head><body>
 <h1>Sources</h1>
 <p><a href="/">Feeds</a> · <a href="/api/sources">JSON</a></p>
-{{if .}}{{with index . 0}}{{with .Limits}}<p><small>Per poll: at most {{if .MaxItemsPerPoll}}{{.MaxItemsPerPoll}}{{else}}any number of{{end}} new or changed items, {{.MaxBytes}} bytes per response, {{.Timeout}} per request; items over {{.MaxItemBytes}} bytes are cut; backoff up to {{.MaxBackoff}}.</small></p>{{end}}{{end}}{{end}}
+{{with .Bus}}<p id="bus">Bus: {{if .Connected}}<span class="ok">connected</span> <small>{{.Server}}</small>{{else}}<span class="failing">{{.Status}}</span> <small>{{.LastError}}: nothing is published until it is back; sources are not blamed</small>{{end}}</p>{{end}}
+{{with .Error}}<p class="failing">{{.}}</p>{{end}}
+{{with .Limits}}<p><small>Per poll: at most {{if .MaxItemsPerPoll}}{{.MaxItemsPerPoll}}{{else}}any number of{{end}} new or changed items, {{.MaxBytes}} bytes per response, {{.Timeout}} per request; items over {{.MaxItemBytes}} bytes are cut; backoff up to {{.MaxBackoff}}.</small></p>{{end}}
 <table>
 <tr><th>Source</th><th>Status</th><th>Last success</th><th>Items found</th><th>Last error</th><th>Next attempt</th></tr>
-{{range .}}<tr id="{{.ID}}">
+{{range .Sources}}<tr id="{{.ID}}">
 <td><a href="{{.URL}}">{{.Name}}</a><br><small>{{.ID}} · {{.Kind}}</small></td>
 <td>{{if .Broken}}<span class="broken">broken</span><br><small>{{.BrokenReason}} (since {{when .BrokenSince}})</small>{{else if .LastError}}<span class="failing">failing</span><br><small>{{.Failures}} in a row</small>{{else if .OK}}<span class="ok">ok</span>{{else}}not polled yet{{end}}</td>
 <td>{{when .LastSuccess}}</td>

@@ -48,7 +48,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("Statuses\n got %s\nwant %s", g, w)
 	}
 
-	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload())))
+	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload()), e.js.Conn()))
 	defer srv.Close()
 	get := func(path string) (string, string) {
 		resp, err := http.Get(srv.URL + path)
@@ -63,10 +63,11 @@ func TestStatus(t *testing.T) {
 		return resp.Header.Get("Content-Type"), string(body)
 	}
 	ct, body := get("/api/sources")
-	var api []SourceStatus
-	if err := json.Unmarshal([]byte(body), &api); err != nil || ct != "application/json" || len(api) != 4 {
+	var rep StatusReport
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || ct != "application/json" || len(rep.Sources) != 4 || !rep.Bus.Connected {
 		t.Fatalf("/api/sources: %s, %v: %s", ct, err, body)
 	}
+	api := rep.Sources
 	if api[1].ID != "alliantie" || !api[1].Broken || api[2].LastError == "" || !api[0].OK {
 		t.Errorf("/api/sources = %+v", api)
 	}
@@ -74,7 +75,7 @@ func TestStatus(t *testing.T) {
 	if !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("/sources content type %q", ct)
 	}
-	for _, s := range []string{`<tr id="coalitie">`, `class="ok"`, `class="broken"`, "no items: item selector &#34;article.news-card&#34; matched nothing",
+	for _, s := range []string{`<p id="bus">Bus: <span class="ok">connected</span>`, `<tr id="coalitie">`, `class="ok"`, `class="broken"`, "no items: item selector &#34;article.news-card&#34; matched nothing",
 		`class="failing"`, "http status 404 Not Found", "not polled yet"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("/sources lacks %q", s)

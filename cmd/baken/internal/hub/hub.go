@@ -104,7 +104,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		return fmt.Errorf("http: %w", err)
 	}
 	hl := health{nc: nc, js: js, services: o.Services, pub: pub}
-	srv := httpserver.New(handler(hl, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()))), httpserver.DefaultLimits())
+	srv := httpserver.New(handler(hl, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc)), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)

@@ -228,17 +228,24 @@ func TestHubEndToEnd(t *testing.T) {
 	}
 
 	// Every source was read, and no scraper looks broken.
-	var status []struct {
-		ID         string `json:"id"`
-		Kind       string `json:"kind"`
-		OK         bool   `json:"ok"`
-		LastError  string `json:"last_error"`
-		ItemsFound int    `json:"items_found"`
-		Broken     bool   `json:"broken"`
+	var report struct {
+		Bus     struct{ Connected bool }
+		Sources []struct {
+			ID         string `json:"id"`
+			Kind       string `json:"kind"`
+			OK         bool   `json:"ok"`
+			LastError  string `json:"last_error"`
+			ItemsFound int    `json:"items_found"`
+			Broken     bool   `json:"broken"`
+		}
 	}
-	if err := json.Unmarshal(h.get(t, "/api/sources"), &status); err != nil {
+	if err := json.Unmarshal(h.get(t, "/api/sources"), &report); err != nil {
 		t.Fatal(err)
 	}
+	if !report.Bus.Connected {
+		t.Errorf("/api/sources: bus not connected")
+	}
+	status := report.Sources
 	found := map[string]int{
 		"rijksoverheid-jenv": 2, "rijksoverheid-bzk": 1, "politie-midden-nederland": 4, "nh-samenveilig": 1,
 		"nctv": 2, "nctv-en": 2, "veiligheidscoalitie": 20, "veiligheidscoalitie-nieuwsbrief": 10,
