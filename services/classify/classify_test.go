@@ -177,6 +177,26 @@ func TestDevset(t *testing.T) {
 	}
 }
 
+// TestDevsetReal guards the figures on real published texts
+// (testdata/devset-real.jsonl, see devset-real.SOURCES.md).
+func TestDevsetReal(t *testing.T) {
+	cl := defaultClassifier(t)
+	set, err := ReadLabelled(mustOpen(t, "testdata/devset-real.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != 178 {
+		t.Fatalf("devset changed: %d items", len(set))
+	}
+	rep := Evaluate(cl, set)
+	if f1 := rep.Micro.F1(); f1 < 0.90 {
+		t.Errorf("micro-F1 %.2f, want >= 0.90: %q", f1, rep.Errors)
+	}
+	if acc := float64(rep.PlacesExact) / float64(rep.Items); acc < 0.79 {
+		t.Errorf("places exactly right on %.0f%% of items, want >= 79%%: %q", 100*acc, rep.Errors)
+	}
+}
+
 func mustOpen(t testing.TB, path string) *os.File {
 	t.Helper()
 	f, err := os.Open(path)

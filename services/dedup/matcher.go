@@ -25,6 +25,9 @@ type Result struct {
 	// Similarity to the canonical item: 1 for an exact copy, the share of
 	// shingles in common for a near-duplicate, 0 for a new story.
 	Similarity float64
+	// Story is the id of the story the item tells: that of its first
+	// report (the canonical item of the first report).
+	Story string
 }
 
 // NewMatcher returns a Matcher that has seen nothing yet.
