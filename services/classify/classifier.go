@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
@@ -88,7 +89,7 @@ func (c *Classifier) Classify(it item.Item) Result {
 		body = it.Summary + "\n" + body
 	}
 	title, text := c.stem.tokenize(it.Title), c.stem.tokenize(body)
-	r := Result{Themes: c.themes.score(title, text)}
+	r := Result{Themes: c.themes.score(title, text, language(it.Language, title, text))}
 	p := c.gaz.find(it.Home, title, text)
 	r.Places, r.Districts = p.Municipalities, p.Districts
 	if len(r.Districts) == 0 && it.Home != "" {
@@ -104,6 +105,27 @@ func (c *Classifier) Classify(it item.Item) Result {
 		r.Districts = []string{}
 	}
 	return r
+}
+
+// language is the item's language, "nl" or "en", from its own words, else
+// from what the source said; "" when neither tells.
+func language(declared string, fields ...[]token) string {
+	def := ""
+	switch {
+	case strings.HasPrefix(declared, "nl"):
+		def = "nl"
+	case strings.HasPrefix(declared, "en"):
+		def = "en"
+	}
+	return textnorm.Language(func(yield func(string) bool) {
+		for _, toks := range fields {
+			for i := range toks {
+				if !yield(toks[i].folded) {
+					return
+				}
+			}
+		}
+	}, def)
 }
 
 // Apply classifies it and stores the result on it.
