@@ -2,18 +2,16 @@ package textnorm
 
 // Function words that are frequent in one language and rare in the other;
 // words both use ("in", "is", "of", "was", "we", "over") are left out.
-var (
-	dutchWords   = set("de het een en van op te dat die voor met zijn niet aan er ook als bij door naar om wordt worden deze dit hun wat heeft hebben tot uit nog maar wij je u zij werd zich wel dan")
-	englishWords = set("the and to for on that with as by from at this are be has have it its which will not or were their they been an these would can into")
-)
-
-func set(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range Words(s) {
-		m[w] = true
+var functionWords = func() map[string]int8 {
+	m := map[string]int8{}
+	for _, w := range Words("de het een en van op te dat die voor met zijn niet aan er ook als bij door naar om wordt worden deze dit hun wat heeft hebben tot uit nog maar wij je u zij werd zich wel dan") {
+		m[w] = 1
+	}
+	for _, w := range Words("the and to for on that with as by from at this are be has have it its which will not or were their they been an these would can into") {
+		m[w] = -1
 	}
 	return m
-}
+}()
 
 // minLanguageEvidence is how many function words a text needs before it
 // tells its language.
@@ -25,10 +23,10 @@ const minLanguageEvidence = 4
 func Language(folded func(yield func(string) bool), def string) string {
 	var nl, en int
 	for w := range folded {
-		if dutchWords[w] {
+		switch functionWords[w] {
+		case 1:
 			nl++
-		}
-		if englishWords[w] {
+		case -1:
 			en++
 		}
 	}

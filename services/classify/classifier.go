@@ -15,7 +15,7 @@ import (
 	"github.com/bakenhub/baken/pkg/textnorm"
 )
 
-//go:embed data/taxonomy.yaml data/gemeenten.csv data/regions.csv
+//go:embed data/taxonomy.yaml data/gemeenten.csv data/regions.csv data/woonplaatsen.csv
 var shipped embed.FS
 
 // Classifier holds a taxonomy and a gazetteer; it is safe for concurrent use.
@@ -47,6 +47,13 @@ func New(cfg config.Classify) (*Classifier, error) {
 	}
 	g, err := LoadGazetteer(bytes.NewReader(gem), bytes.NewReader(regions), cfg.Districts)
 	if err != nil {
+		return nil, err
+	}
+	villages, err := readFile("", "data/woonplaatsen.csv")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.AddWoonplaatsen(bytes.NewReader(villages)); err != nil {
 		return nil, err
 	}
 	return NewWith(t, g), nil
@@ -88,7 +95,7 @@ func (c *Classifier) Classify(it item.Item) Result {
 	if it.Summary != "" && it.Content != "" {
 		body = it.Summary + "\n" + body
 	}
-	title, text := c.stem.tokenize(it.Title), c.stem.tokenize(body)
+	title, text := c.stem.tokenize(it.Title, false), c.stem.tokenize(body, true)
 	r := Result{Themes: c.themes.score(title, text, language(it.Language, title, text))}
 	p := c.gaz.find(it.Home, title, text)
 	r.Places, r.Districts = p.Municipalities, p.Districts
@@ -118,15 +125,20 @@ func language(declared string, fields ...[]token) string {
 		def = "en"
 	}
 	return textnorm.Language(func(yield func(string) bool) {
+		n := 0
 		for _, toks := range fields {
 			for i := range toks {
-				if !yield(toks[i].folded) {
+				if n++; n > languageWords || !yield(toks[i].folded) {
 					return
 				}
 			}
 		}
 	}, def)
 }
+
+// languageWords is how many words of an item tell its language: enough
+// function words, without reading a long text to its end.
+const languageWords = 120
 
 // Apply classifies it and stores the result on it.
 func (c *Classifier) Apply(it item.Item) item.Item {

@@ -4,13 +4,14 @@ go 1.26.8
 
 require (
 	github.com/bakenhub/baken/pkg v0.0.0
+	github.com/blevesearch/snowballstem v0.9.0
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
 require (
+	github.com/andybalholm/cascadia v1.3.5 // indirect
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
-	github.com/blevesearch/snowballstem v0.9.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
