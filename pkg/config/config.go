@@ -73,6 +73,9 @@ type Classify struct {
 // Dedup configures duplicate detection.
 type Dedup struct {
 	Retention time.Duration `yaml:"retention"`
+	// Stories groups independent reports of one event (default on;
+	// "stories: off" turns it off).
+	Stories bool `yaml:"stories"`
 }
 
 // Publish configures the published feeds.
@@ -97,7 +100,7 @@ func Default() Config {
 			MaxBackoff: 6 * time.Hour,
 			HostDelay:  time.Second,
 		},
-		Dedup:   Dedup{Retention: 90 * 24 * time.Hour},
+		Dedup:   Dedup{Retention: 90 * 24 * time.Hour, Stories: true},
 		Publish: Publish{Title: "Baken", BaseURL: "http://127.0.0.1:8080", FeedSize: 50},
 	}
 }

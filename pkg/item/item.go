@@ -29,6 +29,11 @@ type Item struct {
 	Districts   []string   `json:"districts,omitempty"`
 	DuplicateOf string     `json:"duplicate_of,omitempty"`
 	AlsoAt      []Location `json:"also_at,omitempty"`
+
+	// Story is the id of the first report of the story this item is an
+	// independent report of; empty when it is the first (or stories are
+	// off).
+	Story string `json:"story,omitempty"`
 }
 
 // Theme is one theme assigned to an item, with why.

@@ -50,6 +50,9 @@ func TestDevsetReal(t *testing.T) {
 	if p := rep.StoryPairs.Precision(); p < 1 {
 		t.Errorf("story pair precision %.2f, want 1.00: %q", p, rep.Errors)
 	}
+	if r := rep.StoryPairs.Recall(); r < 0.25 {
+		t.Errorf("story pair recall %.2f, want >= 0.25", r)
+	}
 	if k := rep.Kinds["lookalike"]; k[0] != k[1] || k[1] == 0 {
 		t.Errorf("look-alikes: %d of %d kept apart", k[0], k[1])
 	}
