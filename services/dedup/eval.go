@@ -91,8 +91,10 @@ type Report struct {
 	// either item is one).
 	PairKinds map[string]*PairCounts
 	// StoryPairs are pairs told as one story: merged, or grouped as
-	// independent reports of one event.
+	// independent reports of one event; StoryKinds splits them as
+	// PairKinds does.
 	StoryPairs PairCounts
+	StoryKinds map[string]*PairCounts
 	// Kinds counts per kind the items placed right: a copy merged into its
 	// story, a first item (original or look-alike) kept apart.
 	Kinds  map[string][2]int // kind -> {right, items}
@@ -111,7 +113,7 @@ func pairKind(earlier, later Labelled) string {
 // stories it finds with the labels.
 func Evaluate(set []Labelled) (Report, error) {
 	m := NewMatcher()
-	rep := Report{Items: len(set), Kinds: map[string][2]int{}, PairKinds: map[string]*PairCounts{}}
+	rep := Report{Items: len(set), Kinds: map[string][2]int{}, PairKinds: map[string]*PairCounts{}, StoryKinds: map[string]*PairCounts{}}
 	cluster := make([]string, len(set)) // canonical id per item
 	story := make([]string, len(set))   // story id per item
 	stories := map[string]int{}         // story -> its first item
@@ -147,14 +149,16 @@ func Evaluate(set []Labelled) (Report, error) {
 	for i := range set {
 		for j := range i {
 			same := set[i].Story == set[j].Story
-			pk := rep.PairKinds[pairKind(set[j], set[i])]
-			if pk == nil {
-				pk = &PairCounts{}
-				rep.PairKinds[pairKind(set[j], set[i])] = pk
+			kind := pairKind(set[j], set[i])
+			for _, m := range []map[string]*PairCounts{rep.PairKinds, rep.StoryKinds} {
+				if m[kind] == nil {
+					m[kind] = &PairCounts{}
+				}
 			}
 			count(&rep.Pairs, same, cluster[i] == cluster[j])
-			count(pk, same, cluster[i] == cluster[j])
+			count(rep.PairKinds[kind], same, cluster[i] == cluster[j])
 			count(&rep.StoryPairs, same, story[i] == story[j])
+			count(rep.StoryKinds[kind], same, story[i] == story[j])
 		}
 	}
 	return rep, nil
@@ -213,7 +217,10 @@ func PrintSideBySide(w io.Writer, names []string, reps []Report) {
 	for _, k := range kinds {
 		row("  "+k, func(r Report) *PairCounts { return r.PairKinds[k] })
 	}
-	row("stories", func(r Report) *PairCounts { return &r.StoryPairs })
+	row("stories (merged or grouped)", func(r Report) *PairCounts { return &r.StoryPairs })
+	for _, k := range kinds {
+		row("  "+k, func(r Report) *PairCounts { return r.StoryKinds[k] })
+	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	var itemKinds []string
