@@ -11,10 +11,12 @@ import (
 )
 
 func TestSameStory(t *testing.T) {
-	report := func(title, text string) *StoryPrint {
-		it := item.Item{Title: title, Summary: text}
+	reportBy := func(source, title, text string) *StoryPrint {
+		it := item.Item{Source: source, Title: title, Summary: text}
 		return newStoryPrint(it, tokenize(it))
 	}
+	report := func(title, text string) *StoryPrint { return reportBy("", title, text) }
+	carnaval := "Steden waar carnaval groots wordt gevierd, zien de laatste jaren een toename van het aantal bezoekers. De gemeenten treffen daarom extra maatregelen om de hossende carnavalsvierders voldoende ruimte te bieden."
 	nl := report("Al zeker 42 minderjarige bommenleggers aangehouden",
 		"Alleen dit jaar al zijn er zeker 42 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 11 jaar oud.")
 	tests := []struct {
@@ -28,9 +30,15 @@ func TestSameStory(t *testing.T) {
 			"Alleen dit jaar al zijn er zeker 35 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 12 jaar oud."), false},
 		{"more figures, the titles' in the other", nl, report("Al zeker 42 minderjarige bommenleggers aangehouden, 11 in Rotterdam",
 			"Zeker 42 jongeren, de jongsten 11 jaar, werden opgepakt. Volgens de politie waren 17 van hen al eerder in beeld."), true},
-		{"no distinct figures: never a story", report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."),
+		{"no figures, two sources, one headline", reportBy("anp", "Extra maatregelen voor toename carnavalsvierders in grote steden", carnaval),
+			reportBy("radio", "Extra maatregelen in grote steden door toename carnavalsvierders", "Steden waar carnaval groots gevierd wordt, zien het aantal bezoekers toenemen. Gemeenten treffen daarom extra maatregelen om voldoende ruimte te bieden aan carnavalsvierders."), true},
+		{"no figures, one source: a template, two items", reportBy("coalitie", "Maak kennis met de toolkit Aanpak illegaal vuurwerk", carnaval),
+			reportBy("coalitie", "Maak kennis met de toolkit Aanpak wapenbezit", carnaval), false},
+		{"no figures, headlines apart", reportBy("a", "Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."),
+			reportBy("b", "Zomerstorm op komst", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
+		{"no distinct figures, same source: no story", report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."),
 			report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
-		{"years only: never a story", report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 met cijfers over 2023."),
+		{"years only, one source: no story", report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 met cijfers over 2023."),
 			report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 over veiligheid in 2023."), false},
 		{"nothing known", nil, nl, false},
 	}
