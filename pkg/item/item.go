@@ -34,6 +34,9 @@ type Item struct {
 	// independent report of; empty when it is the first (or stories are
 	// off).
 	Story string `json:"story,omitempty"`
+	// ReportedBy lists, on a story's first report as the publisher shows
+	// it, the other reports of the story.
+	ReportedBy []Location `json:"reported_by,omitempty"`
 }
 
 // Theme is one theme assigned to an item, with why.
@@ -47,6 +50,7 @@ type Theme struct {
 type Location struct {
 	Source string `json:"source"`
 	URL    string `json:"url"`
+	Title  string `json:"title,omitempty"` // of another report of the story
 }
 
 // ThemeIDs lists the ids of the item's themes in order.

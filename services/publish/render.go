@@ -56,6 +56,19 @@ func contentHTML(it *item.Item) string {
 		b.WriteString("</p>")
 		c = b.String()
 	}
+	if len(it.ReportedBy) > 0 {
+		var b strings.Builder
+		b.WriteString(c)
+		b.WriteString("<p>Ook gemeld door: ")
+		for i, l := range it.ReportedBy {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, `%s, <a href="%s">%s</a>`, html.EscapeString(l.Source), html.EscapeString(l.URL), html.EscapeString(l.Title))
+		}
+		b.WriteString("</p>")
+		c = b.String()
+	}
 	return c
 }
 
@@ -197,6 +210,8 @@ type jsonExt struct {
 	Districts   []string        `json:"districts"`
 	AlsoAt      []item.Location `json:"also_at,omitempty"`
 	DateGuessed bool            `json:"date_guessed,omitempty"`
+	// AlsoReportedBy: the story's other reports (source, title, link).
+	AlsoReportedBy []item.Location `json:"also_reported_by,omitempty"`
 }
 
 func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -234,6 +249,7 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 				DateGuessed: it.DateGuessed,
 			},
 		}
+		ji.Baken.AlsoReportedBy = it.ReportedBy
 		f.Items = append(f.Items, ji)
 	}
 	return json.MarshalIndent(f, "", "  ")
