@@ -231,41 +231,56 @@ func storyBands(sp *StoryPrint) []band {
 // findStory files fp's story bands under id and returns the story of the
 // first report filed before it that tells the same story, checked against
 // that story's first report too (so a chain cannot join two events); ""
-// when there is none: id starts a story of its own.
+// when there is none: id starts a story of its own. Only candidates that
+// can pass are read: those sharing a distinct figure, or minTitleWords
+// title words (in as many title-word buckets).
 func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (string, error) {
 	if fp.Story == nil {
 		return "", nil
 	}
-	checked := map[string]bool{id: true}
+	var order []string
+	figures, titles := map[string]bool{}, map[string]int{}
 	for _, b := range storyBands(fp.Story) {
 		before, err := idx.file(ctx, b, id)
 		if err != nil {
 			return "", err
 		}
 		for _, c := range before {
-			if checked[c] {
+			if c == id {
 				continue
 			}
-			checked[c] = true
-			e, ok, err := idx.entry(ctx, c)
+			if !figures[c] && titles[c] == 0 {
+				order = append(order, c)
+			}
+			if b>>56 == storyBand {
+				figures[c] = true
+			} else {
+				titles[c]++
+			}
+		}
+	}
+	for _, c := range order {
+		if !figures[c] && titles[c] < minTitleWords {
+			continue
+		}
+		e, ok, err := idx.entry(ctx, c)
+		if err != nil {
+			return "", err
+		}
+		if !ok || e.print == nil || e.duplicateOf != "" || !sameStory(e.print.Story, fp.Story) || conflicts(fp.Facts, e.print.Facts) {
+			continue
+		}
+		story := cmp.Or(e.story, c)
+		if story != c {
+			first, ok, err := idx.entry(ctx, story)
 			if err != nil {
 				return "", err
 			}
-			if !ok || e.print == nil || e.duplicateOf != "" || !sameStory(e.print.Story, fp.Story) || conflicts(fp.Facts, e.print.Facts) {
+			if ok && first.print != nil && (!agree(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
 				continue
 			}
-			story := cmp.Or(e.story, c)
-			if story != c {
-				first, ok, err := idx.entry(ctx, story)
-				if err != nil {
-					return "", err
-				}
-				if ok && first.print != nil && (!agree(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
-					continue
-				}
-			}
-			return story, nil
 		}
+		return story, nil
 	}
 	return "", nil
 }
