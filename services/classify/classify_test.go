@@ -166,6 +166,7 @@ func TestPlaces(t *testing.T) {
 		{"only villages, no evidence", "", "Een feest in Nes.", nil, nil},
 		// News spellings, datelines, longer names, adjectives, home towns.
 		{"news alias", "", "Een demonstratie in Den Haag en in Den Bosch.", []string{"'s-Gravenhage", "'s-Hertogenbosch"}, []string{"den-haag", "oost-brabant"}},
+		{"english alias", "", "A conference in The Hague on terrorism.", []string{"'s-Gravenhage"}, []string{"den-haag"}},
 		{"dateline", "", "DEN HAAG (ANP) - Het kabinet neemt maatregelen tegen ondermijning.", nil, nil},
 		{"dateline without agency", "", "ROTTERDAM - De politie heeft een man aangehouden.", nil, nil},
 		{"dateline named again", "", "DRACHTEN - De politie heeft in Drachten een hennepkwekerij opgerold.", []string{"Smallingerland"}, []string{"fryslan"}},
