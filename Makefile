@@ -24,9 +24,10 @@ test:
 bench:
 	@set -e; for m in $(MODS); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | grep -E '^(Benchmark|ok|pkg:)' || true); done
 
+# Seed and real devsets side by side (testdata/devset.jsonl, devset-real.jsonl).
 eval:
-	cd services/classify && $(GO) run ./cmd/eval
-	cd services/dedup && $(GO) run ./cmd/eval
+	cd services/classify && $(GO) run ./cmd/eval testdata/devset.jsonl testdata/devset-real.jsonl
+	cd services/dedup && $(GO) run ./cmd/eval testdata/devset.jsonl testdata/devset-real.jsonl
 
 # Every fuzz target of every module for FUZZTIME each (make test runs only
 # their seed corpora). Minimising a new input is capped, or one worker can

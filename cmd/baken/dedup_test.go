@@ -55,9 +55,19 @@ func TestDedupCmd(t *testing.T) {
 			ID          string   `json:"id"`
 			DuplicateOf *string  `json:"duplicate_of"`
 			Similarity  *float64 `json:"similarity"`
+			Story       *string  `json:"story"`
 		}
 		if err := json.Unmarshal([]byte(got[i]), &r); err != nil {
 			t.Fatal(err)
+		}
+		// Every line names its story: a copy its item's, the rest their own
+		// (none of these is another report of an earlier story).
+		wantStory := r.ID
+		if w.dup != "" {
+			wantStory = w.dup
+		}
+		if r.Story == nil || *r.Story != wantStory {
+			t.Errorf("line %d = %s, want story %q", i+1, got[i], wantStory)
 		}
 		dup := ""
 		if r.DuplicateOf != nil {

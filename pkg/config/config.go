@@ -80,6 +80,9 @@ type Classify struct {
 // Dedup configures duplicate detection.
 type Dedup struct {
 	Retention time.Duration `yaml:"retention"`
+	// Stories groups independent reports of one event (default on;
+	// "stories: off" turns it off).
+	Stories bool `yaml:"stories"`
 }
 
 // Publish configures the published feeds.
@@ -106,7 +109,7 @@ func Default() Config {
 			// A first import of a long archive goes out over several polls.
 			MaxItemsPerPoll: 500,
 		},
-		Dedup:   Dedup{Retention: 90 * 24 * time.Hour},
+		Dedup:   Dedup{Retention: 90 * 24 * time.Hour, Stories: true},
 		Publish: Publish{Title: "Baken", BaseURL: "http://127.0.0.1:8080", FeedSize: 50},
 	}
 }

@@ -39,6 +39,27 @@ sources:
 	}
 }
 
+func TestParseDedupStories(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want bool
+	}{
+		{"sources: []\n", true},
+		{"dedup:\n  stories: off\n", false},
+		{"dedup:\n  stories: on\n", true},
+		{"dedup:\n  stories: false\n", false},
+	}
+	for _, tt := range tests {
+		cfg, err := Parse([]byte(tt.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.yaml, err)
+		}
+		if cfg.Dedup.Stories != tt.want {
+			t.Errorf("%q: stories %v, want %v", tt.yaml, cfg.Dedup.Stories, tt.want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string

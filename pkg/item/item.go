@@ -37,6 +37,14 @@ type Item struct {
 	Districts   []string   `json:"districts,omitempty"`
 	DuplicateOf string     `json:"duplicate_of,omitempty"`
 	AlsoAt      []Location `json:"also_at,omitempty"`
+
+	// Story is the id of the first report of the story this item is an
+	// independent report of; empty when it is the first (or stories are
+	// off).
+	Story string `json:"story,omitempty"`
+	// ReportedBy lists, on a story's first report as the publisher shows
+	// it, the other reports of the story.
+	ReportedBy []Location `json:"reported_by,omitempty"`
 }
 
 // Enclosure is a file attached to an entry (RSS enclosure, Atom
@@ -58,6 +66,7 @@ type Theme struct {
 type Location struct {
 	Source string `json:"source"`
 	URL    string `json:"url"`
+	Title  string `json:"title,omitempty"` // of another report of the story
 }
 
 // ThemeIDs lists the ids of the item's themes in order.

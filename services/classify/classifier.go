@@ -8,13 +8,14 @@ import (
 	"embed"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/pkg/textnorm"
 )
 
-//go:embed data/taxonomy.yaml data/gemeenten.csv data/regions.csv
+//go:embed data/taxonomy.yaml data/gemeenten.csv data/regions.csv data/woonplaatsen.csv
 var shipped embed.FS
 
 // Classifier holds a taxonomy and a gazetteer; it is safe for concurrent use.
@@ -46,6 +47,13 @@ func New(cfg config.Classify) (*Classifier, error) {
 	}
 	g, err := LoadGazetteer(bytes.NewReader(gem), bytes.NewReader(regions), cfg.Districts)
 	if err != nil {
+		return nil, err
+	}
+	villages, err := readFile("", "data/woonplaatsen.csv")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.AddWoonplaatsen(bytes.NewReader(villages)); err != nil {
 		return nil, err
 	}
 	return NewWith(t, g), nil
@@ -87,8 +95,8 @@ func (c *Classifier) Classify(it item.Item) Result {
 	if it.Summary != "" && it.Content != "" {
 		body = it.Summary + "\n" + body
 	}
-	title, text := c.stem.tokenize(it.Title), c.stem.tokenize(body)
-	r := Result{Themes: c.themes.score(title, text)}
+	title, text := c.stem.tokenize(it.Title, false), c.stem.tokenize(body, true)
+	r := Result{Themes: c.themes.score(title, text, language(it.Language, title, text))}
 	p := c.gaz.find(it.Home, title, text)
 	r.Places, r.Districts = p.Municipalities, p.Districts
 	if len(r.Districts) == 0 && it.Home != "" {
@@ -105,6 +113,32 @@ func (c *Classifier) Classify(it item.Item) Result {
 	}
 	return r
 }
+
+// language is the item's language, "nl" or "en", from its own words, else
+// from what the source said; "" when neither tells.
+func language(declared string, fields ...[]token) string {
+	def := ""
+	switch {
+	case strings.HasPrefix(declared, "nl"):
+		def = "nl"
+	case strings.HasPrefix(declared, "en"):
+		def = "en"
+	}
+	return textnorm.Language(func(yield func(string) bool) {
+		n := 0
+		for _, toks := range fields {
+			for i := range toks {
+				if n++; n > languageWords || !yield(toks[i].folded) {
+					return
+				}
+			}
+		}
+	}, def)
+}
+
+// languageWords is how many words of an item tell its language: enough
+// function words, without reading a long text to its end.
+const languageWords = 120
 
 // Apply classifies it and stores the result on it.
 func (c *Classifier) Apply(it item.Item) item.Item {

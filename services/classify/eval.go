@@ -15,9 +15,14 @@ import (
 // Labelled is one item of a development set with its true labels.
 type Labelled struct {
 	item.Item
-	WantThemes    []string `json:"themes"`
-	WantPlaces    []string `json:"places"`
+	WantThemes []string `json:"themes"`
+	// OptionalThemes are defensible but not required: predicting one is
+	// neither a hit nor a miss.
+	OptionalThemes []string `json:"optional"`
+	WantPlaces     []string `json:"places"`
+	// WantDistricts, when the set gives none, are those of WantPlaces.
 	WantDistricts []string `json:"districts"`
+	Note          string   `json:"note"`
 }
 
 // ReadLabelled reads a development set in JSON Lines.
@@ -29,13 +34,15 @@ func ReadLabelled(r io.Reader) ([]Labelled, error) {
 		var raw struct {
 			item.Item
 			Themes    []string `json:"themes"`
+			Optional  []string `json:"optional"`
 			Places    []string `json:"places"`
 			Districts []string `json:"districts"`
+			Note      string   `json:"note"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
 			return nil, fmt.Errorf("devset line %d: %w", line, err)
 		}
-		l := Labelled{Item: raw.Item, WantThemes: raw.Themes, WantPlaces: raw.Places, WantDistricts: raw.Districts}
+		l := Labelled{Item: raw.Item, WantThemes: raw.Themes, OptionalThemes: raw.Optional, WantPlaces: raw.Places, WantDistricts: raw.Districts, Note: raw.Note}
 		l.Item.Themes = nil
 		set = append(set, l)
 	}
@@ -87,6 +94,7 @@ func Evaluate(c *Classifier, set []Labelled) Report {
 		for id, cnt := range rep.Themes {
 			g, w := slices.Contains(got, id), slices.Contains(l.WantThemes, id)
 			switch {
+			case !w && slices.Contains(l.OptionalThemes, id):
 			case g && w:
 				cnt.TP++
 			case g:
@@ -102,10 +110,14 @@ func Evaluate(c *Classifier, set []Labelled) Report {
 		} else {
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: places %q, want %q", l.ID, r.Places, l.WantPlaces))
 		}
-		if sameSet(r.Districts, l.WantDistricts) {
+		wantDistricts := l.WantDistricts
+		if wantDistricts == nil {
+			wantDistricts = c.districtsOf(l.WantPlaces, l.Home)
+		}
+		if sameSet(r.Districts, wantDistricts) {
 			rep.DistrictsExact++
 		} else {
-			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: districts %q, want %q", l.ID, r.Districts, l.WantDistricts))
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: districts %q, want %q", l.ID, r.Districts, wantDistricts))
 		}
 	}
 	for _, cnt := range rep.Themes {
@@ -115,6 +127,20 @@ func Evaluate(c *Classifier, set []Labelled) Report {
 	}
 	sort.Strings(rep.Errors)
 	return rep
+}
+
+// districtsOf are the districts of places, else home.
+func (c *Classifier) districtsOf(places []string, home string) []string {
+	var ds []string
+	for _, p := range places {
+		if m, ok := c.gaz.Municipality(p); ok {
+			ds = appendNew(ds, c.gaz.DistrictOf(m))
+		}
+	}
+	if len(ds) == 0 && home != "" {
+		ds = []string{home}
+	}
+	return ds
 }
 
 func matchedOf(r Result, id string) []string {
@@ -135,15 +161,41 @@ func sameSet(a, b []string) bool {
 
 // Print writes the report as a table.
 func (rep Report) Print(w io.Writer, ids []string) {
+	PrintSideBySide(w, ids, []string{""}, []Report{rep})
+}
+
+// PrintSideBySide writes several reports (one per development set, named by
+// names) as one table: per theme precision, recall and F1 of each.
+func PrintSideBySide(w io.Writer, ids, names []string, reps []Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "theme\tTP\tFP\tFN\tprecision\trecall\tF1\t")
-	for _, id := range ids {
-		c := rep.Themes[id]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t\n", id, c.TP, c.FP, c.FN, c.Precision(), c.Recall(), c.F1())
+	head := "theme\t"
+	for _, n := range names {
+		if n != "" {
+			n += " "
+		}
+		head += n + "P\t" + n + "R\t" + n + "F1\t"
 	}
-	c := rep.Micro
-	fmt.Fprintf(tw, "micro-average\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t\n", c.TP, c.FP, c.FN, c.Precision(), c.Recall(), c.F1())
+	fmt.Fprintln(tw, head)
+	row := func(label string, cnt func(Report) Counts) {
+		line := label + "\t"
+		for _, rep := range reps {
+			c := cnt(rep)
+			line += fmt.Sprintf("%.2f\t%.2f\t%.2f\t", c.Precision(), c.Recall(), c.F1())
+		}
+		fmt.Fprintln(tw, line)
+	}
+	for _, id := range ids {
+		row(id, func(r Report) Counts { return *r.Themes[id] })
+	}
+	row("micro-average", func(r Report) Counts { return r.Micro })
 	tw.Flush()
-	fmt.Fprintf(w, "\nplaces exactly right:    %d/%d items (%.1f%%)\n", rep.PlacesExact, rep.Items, 100*ratio(rep.PlacesExact, rep.Items))
-	fmt.Fprintf(w, "districts exactly right: %d/%d items (%.1f%%)\n", rep.DistrictsExact, rep.Items, 100*ratio(rep.DistrictsExact, rep.Items))
+	fmt.Fprintln(w)
+	for i, rep := range reps {
+		name := names[i]
+		if name != "" {
+			name = " (" + name + ")"
+		}
+		fmt.Fprintf(w, "places exactly right%s:    %d/%d items (%.1f%%)\n", name, rep.PlacesExact, rep.Items, 100*ratio(rep.PlacesExact, rep.Items))
+		fmt.Fprintf(w, "districts exactly right%s: %d/%d items (%.1f%%)\n", name, rep.DistrictsExact, rep.Items, 100*ratio(rep.DistrictsExact, rep.Items))
+	}
 }

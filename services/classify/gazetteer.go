@@ -27,6 +27,7 @@ type Gazetteer struct {
 	index     map[string][]*placeName  // by first folded word
 	overrides map[string]string        // municipality -> district id
 	regions   map[string]string        // district and unit ids -> names
+	ignore    map[string]bool          // folded woonplaats names never placed
 }
 
 type placeKind int
@@ -46,6 +47,15 @@ type placeName struct {
 	// word is set for names that are also ordinary words ("Huizen",
 	// "Best"): they count only with evidence.
 	word bool
+	// village is set for a woonplaats that is no municipality's name: it
+	// counts only written with a capital, not at the start of a sentence
+	// unless a word before it says it is a place ("in Vinkeveen").
+	village bool
+	// gemeente lists the candidates that are municipalities of this name
+	// (not villages): "gemeente Laren" is never the village in Lochem.
+	gemeente []*Municipality
+	// adjective is set for "Rotterdamse", "Zoetermeerse".
+	adjective bool
 }
 
 // cbsSuffix strips CBS's disambiguation: "Laren (NH.)" -> "Laren".
@@ -55,7 +65,7 @@ var cbsSuffix = regexp.MustCompile(`\s*\([^)]*\)$`)
 // data/*.csv for their columns). overrides maps municipality names to the
 // police district a bureau assigns them.
 func LoadGazetteer(gemeenten, regions io.Reader, overrides map[string]string) (*Gazetteer, error) {
-	g := &Gazetteer{munis: map[string]*Municipality{}, index: map[string][]*placeName{}, overrides: map[string]string{}, regions: map[string]string{}}
+	g := &Gazetteer{munis: map[string]*Municipality{}, index: map[string][]*placeName{}, overrides: map[string]string{}, regions: map[string]string{}, ignore: map[string]bool{}}
 	rows, err := readCSV(gemeenten, "gemeente,cbs_code,provincie,veiligheidsregio,politie_eenheid,politie_district")
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer gemeenten: %w", err)
@@ -70,7 +80,8 @@ func LoadGazetteer(gemeenten, regions io.Reader, overrides map[string]string) (*
 		byBase[base] = append(byBase[base], m)
 	}
 	for base, ms := range byBase {
-		g.add(&placeName{words: textnorm.Words(textnorm.Fold(base)), kind: kindMunicipality, munis: ms})
+		g.add(&placeName{words: textnorm.Words(textnorm.Fold(base)), kind: kindMunicipality, munis: ms, gemeente: ms})
+		g.addAdjective(base, ms)
 	}
 	rows, err = readCSV(regions, "name,kind,target")
 	if err != nil {
@@ -95,15 +106,23 @@ func LoadGazetteer(gemeenten, regions io.Reader, overrides map[string]string) (*
 			if !ok {
 				return nil, fmt.Errorf("gazetteer regions row %d: alias %q: unknown gemeente %q", i+2, name, target)
 			}
-			g.add(&placeName{words: words, kind: kindMunicipality, munis: []*Municipality{m}})
+			if pn := g.lookup(words); pn != nil && pn.kind == kindMunicipality {
+				pn.munis = appendMuni(pn.munis, m) // "Haren" in Groningen, and in Oss
+				continue
+			}
+			// A former municipality or part of one reads as its municipality
+			// over villages of others.
+			g.add(&placeName{words: words, kind: kindMunicipality, munis: []*Municipality{m}, gemeente: []*Municipality{m}})
 		case "word":
 			pn := g.lookup(words)
 			if pn == nil {
 				return nil, fmt.Errorf("gazetteer regions row %d: word %q: no such place", i+2, name)
 			}
 			pn.word = true
+		case "ignore":
+			g.ignore[strings.Join(words, " ")] = true
 		default:
-			return nil, fmt.Errorf("gazetteer regions row %d: kind %q: want district, unit, alias or word", i+2, kind)
+			return nil, fmt.Errorf("gazetteer regions row %d: kind %q: want district, unit, alias, word or ignore", i+2, kind)
 		}
 	}
 	for name, district := range overrides {
@@ -114,6 +133,73 @@ func LoadGazetteer(gemeenten, regions io.Reader, overrides map[string]string) (*
 		g.addRegion(district)
 	}
 	return g, nil
+}
+
+// bagSuffix strips the BAG's disambiguation of a woonplaats: "Bergen L",
+// "Haren Gn", "Hengelo (Gld)", "Rijswijk (NB)".
+var bagSuffix = regexp.MustCompile(`\s*\([^)]*\)$|\s+(L|NB|NH|Gn|Gld|ZH|Fr|Dr|Ov|O|U|Z)$`)
+
+// AddWoonplaatsen reads the woonplaatsen CSV (woonplaats,gemeente,...; see
+// data/woonplaatsen.csv): each village places its municipality. A name in
+// several municipalities, or a village named like another municipality,
+// becomes one name with several candidates, told apart by evidence
+// (places.go). Rows of a gemeente the gazetteer does not know are skipped,
+// so a configured gazetteer may cover part of the country.
+func (g *Gazetteer) AddWoonplaatsen(r io.Reader) error {
+	rows, err := readCSV(r, "woonplaats,gemeente,provincie,source_gemeente")
+	if err != nil {
+		return fmt.Errorf("gazetteer woonplaatsen: %w", err)
+	}
+	for _, row := range rows {
+		m, ok := g.munis[row[1]]
+		if !ok {
+			continue
+		}
+		words := textnorm.Words(textnorm.Fold(bagSuffix.ReplaceAllString(row[0], "")))
+		if len(words) == 0 || g.ignore[strings.Join(words, " ")] {
+			continue
+		}
+		pn := g.lookup(words)
+		switch {
+		case pn == nil:
+			g.add(&placeName{words: words, kind: kindMunicipality, munis: []*Municipality{m}, village: true})
+		case pn.kind == kindMunicipality:
+			pn.munis = appendMuni(pn.munis, m)
+		}
+	}
+	return nil
+}
+
+func appendMuni(ms []*Municipality, m *Municipality) []*Municipality {
+	if slices.Contains(ms, m) {
+		return ms
+	}
+	return append(ms, m)
+}
+
+// provinceNames are the provinces' names: an adjective of one of them is no
+// city's ("Groningse", "Utrechtse").
+var provinceNames = map[string]bool{"groningen": true, "utrecht": true}
+
+// addAdjective files the adjective of a one-word municipality name:
+// Rotterdam -> Rotterdamse, Leiden -> Leidse, Gouda -> Goudse, Ede -> Edese.
+func (g *Gazetteer) addAdjective(base string, ms []*Municipality) {
+	f := textnorm.Fold(base)
+	if len(textnorm.Words(f)) != 1 || len(f) < 4 || provinceNames[f] {
+		return
+	}
+	forms := []string{f + "se"}
+	switch {
+	case strings.HasSuffix(f, "en"):
+		forms = append(forms, f[:len(f)-2]+"se")
+	case strings.HasSuffix(f, "a"):
+		forms = []string{f[:len(f)-1] + "se"}
+	}
+	for _, a := range forms {
+		if g.lookup([]string{a}) == nil {
+			g.add(&placeName{words: []string{a}, kind: kindMunicipality, munis: ms, gemeente: ms, adjective: true})
+		}
+	}
 }
 
 func (g *Gazetteer) addRegion(name string) {

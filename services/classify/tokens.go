@@ -1,8 +1,7 @@
 package classify
 
 import (
-	"unicode"
-	"unicode/utf8"
+	"strings"
 
 	"github.com/bakenhub/baken/pkg/textnorm"
 )
@@ -12,46 +11,57 @@ type token struct {
 	orig   string
 	folded string
 	stem   string // Dutch stem of folded
-	// sentenceStart is set for the first word of a text or sentence, where a
-	// capital letter says nothing about the word being a name.
+	// sentenceStart is set for the first word of a text or sentence, where
+	// a capital letter says nothing about the word being a name.
 	sentenceStart bool
+	// opening is set where a capital says nothing: at a sentence start or
+	// after an opening quote or parenthesis.
+	opening bool
+	// spaced is set when only white space separates the word from the one
+	// before it in the same sentence: "Astrid van Huizen", not "Haarlem,
+	// Leiden".
+	spaced bool
+	// dateline is set for the words of an agency's dateline ("DEN HAAG
+	// (ANP) -"), which say where a story was filed.
+	dateline bool
+	// headline is set for the first word of a text when a colon follows
+	// it: "Lekkerkerk: slachtoffer overleden".
+	headline bool
 }
 
-// tokenize splits plain text into words (runs of letters and digits).
-func (s *stemmer) tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/6)
-	start := -1
-	boundary := true
-	flush := func(end int) {
-		w := text[start:end]
-		f := textnorm.Fold(w)
-		toks = append(toks, token{orig: w, folded: f, stem: s.stem(f), sentenceStart: boundary})
-		boundary = false
-		start = -1
+// tokenize splits plain text into words with textnorm.Tokens, the
+// tokeniser and sentence splitter dedup uses too. A body may open with a
+// dateline.
+func (s *stemmer) tokenize(text string, body bool) []token {
+	toks := make([]token, 0, len(text)/6+1)
+	dl := 0
+	if body {
+		dl = datelineEnd(text)
 	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
-			if start < 0 {
-				start = i
-			}
-			continue
+	prevEnd := 0
+	textnorm.EachToken(text, func(w textnorm.Token) {
+		f := textnorm.Fold(w.Text)
+		t := token{orig: w.Text, folded: f, stem: s.stem(f), sentenceStart: w.SentenceStart, opening: w.SentenceStart || w.Quoted, dateline: w.End <= dl}
+		if len(toks) > 0 && !w.SentenceStart && blankBetween(text[prevEnd:w.Start]) {
+			t.spaced = true
 		}
-		if start >= 0 {
-			flush(i)
+		if len(toks) == 0 && strings.HasPrefix(strings.TrimLeft(text[w.End:], " "), ":") {
+			t.headline = true
 		}
-		switch r {
-		case '.', '!', '?', ':', '\n', '•':
-			boundary = true
-		}
-	}
-	if start >= 0 {
-		flush(len(text))
-	}
+		toks = append(toks, t)
+		prevEnd = w.End
+	})
 	return toks
 }
 
-// capitalised reports whether w starts with an upper-case letter.
-func capitalised(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
+func blankBetween(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			return false
+		}
+	}
+	return s != ""
 }
+
+// capitalised reports whether w starts with an upper-case letter.
+func capitalised(w string) bool { return textnorm.Capitalised(w) }

@@ -27,18 +27,29 @@ import (
 
 // Deduper is the dedup stage.
 type Deduper struct {
-	store store
-	log   *slog.Logger
-	now   func() time.Time
+	store   store
+	log     *slog.Logger
+	now     func() time.Time
+	stories bool
 }
 
+// Option configures a Deduper.
+type Option func(*Deduper)
+
+// Stories turns story grouping on or off (dedup.stories; on by default).
+func Stories(on bool) Option { return func(d *Deduper) { d.stories = on } }
+
 // New returns a Deduper on the dedup bucket of js.
-func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (*Deduper, error) {
+func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...Option) (*Deduper, error) {
 	kv, err := js.KeyValue(ctx, bus.DedupBucket)
 	if err != nil {
 		return nil, fmt.Errorf("dedup: %w", err)
 	}
-	return &Deduper{store: store{kv}, log: log.With("stage", "dedup"), now: time.Now}, nil
+	d := &Deduper{store: store{kv}, log: log.With("stage", "dedup"), now: time.Now, stories: true}
+	for _, o := range opts {
+		o(d)
+	}
+	return d, nil
 }
 
 // Stage returns the dedup stage: classified items in, curated items out.
@@ -81,6 +92,25 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 	}
 	if ok {
 		return d.seenID(ctx, it, textHash, rec, rev)
+	}
+	if key := articleKey(it); key != "" {
+		// The same article under a new slug (its number in the path kept):
+		// an update of the item first seen with that number.
+		owner, err := d.store.claim(ctx, key, it.ID)
+		if err != nil {
+			return nil, err
+		}
+		if owner != it.ID {
+			orec, orev, ok, err := d.store.get(ctx, idKey(owner))
+			if err != nil {
+				return nil, err
+			}
+			if ok && orec.Item != nil {
+				upd := it
+				upd.ID = owner
+				return d.seenID(ctx, upd, upd.TextHash(), orec, orev)
+			}
+		}
 	}
 	// A new id: is it a copy of a story we already have? First exactly,
 	// by GUID or text, then as a near-duplicate.
@@ -131,6 +161,17 @@ func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev u
 			return outs, nil
 		}
 		rec.Deciding = false
+		if d.stories {
+			story, err := findStory(ctx, d.store, it.ID, fp)
+			if err != nil {
+				return nil, err
+			}
+			if story != "" {
+				d.log.Info("story", "item_id", it.ID, "story", story)
+			}
+			it.Story, rec.Story = story, story
+			rec.Item = &it
+		}
 		if _, err := d.store.update(ctx, idKey(it.ID), rec, rev); err != nil {
 			return nil, conflict(err)
 		}

@@ -173,7 +173,9 @@ type want struct {
 	id      string
 	title   string // "" to skip
 	alsoAt  []item.Location
-	updated bool // Updated set (to fixedNow when the source gave none)
+	updated bool   // Updated set (to fixedNow when the source gave none)
+	url     string // the canonical item moved here ("" : it keeps its url)
+	story   string // the story it joined ("": its own)
 }
 
 type step struct {
@@ -216,10 +218,52 @@ func TestHandle(t *testing.T) {
 	editedRepost := story(t, "veiligheidscoalitie", "https://www.veiligheidscoalitie.nl/nieuws/factsheet-ondermijningswetgeving", "",
 		edited.Title, edited.Content+"<p>Bron: Rijksoverheid.</p>", time.Date(2019, 7, 15, 9, 0, 0, 0, cet))
 
+	// An outlet renames an article's slug; the number in its path stays.
+	ransom := story(t, "omroep", "https://www.omroep.nl/nieuws/3211605/drie-arrestaties-na-losgeldeis", "",
+		"Drie arrestaties na losgeldeis", "<p>De politie heeft drie mannen aangehouden na de losgeldeis aan de gemeente.</p>", time.Date(2024, 3, 30, 9, 0, 0, 0, cet))
+	ransomMoved := story(t, "omroep", "https://www.omroep.nl/nieuws/3211605/meerdere-arrestaties-na-losgeldeis", "",
+		"Meerdere arrestaties na losgeldeis", "<p>De politie heeft meerdere mannen aangehouden na de losgeldeis aan de gemeente.</p>", time.Date(2024, 3, 30, 11, 0, 0, 0, cet))
+	otherOutlet := with(ransomMoved, func(it *item.Item) {
+		*it = story(t, "krant", "https://www.krant.nl/nieuws/3211605/iets-anders", "", "Nieuwe fietsroute geopend", "<p>Een nieuwe fietsroute langs de rivier is geopend.</p>", it.Published)
+	})
+	dated1 := story(t, "nieuws.nl", "https://nieuws.nl/algemeen/20240330/politie-blijf-weg-uit-centrum/", "",
+		"Politie: blijf weg uit centrum", "<p>De politie roept mensen op weg te blijven uit het centrum.</p>", time.Date(2024, 3, 30, 9, 0, 0, 0, cet))
+	dated2 := story(t, "nieuws.nl", "https://nieuws.nl/algemeen/20240330/nieuwe-burgemeester-benoemd/", "",
+		"Nieuwe burgemeester benoemd", "<p>De gemeenteraad heeft een nieuwe burgemeester voorgedragen.</p>", time.Date(2024, 3, 30, 10, 0, 0, 0, cet))
+	// Two outlets on one ransom demand, in their own words.
+	hvt1 := story(t, "nrc", "https://www.nrc.nl/nieuws/2020/12/07/hackers-eisen-losgeld", "",
+		"Hackers gemeente Hof van Twente eisen 750.000 euro losgeld",
+		"<p>De hackers die de gemeente Hof van Twente hebben lamgelegd, eisen 750.000 euro losgeld. Dat bevestigt burgemeester Ellen Nauta aan RTV Oost. De aanval legde vorige week alle systemen van de gemeente plat; volgens de burgemeester gaat het om 1500 computers.</p>",
+		time.Date(2020, 12, 7, 9, 0, 0, 0, cet))
+	hvt2 := story(t, "nu.nl", "https://www.nu.nl/tech/6095006/hackers-willen-losgeld", "",
+		"Hackers willen 750.000 euro losgeld van gemeente Hof van Twente",
+		"<p>Criminelen die de systemen van Hof van Twente gijzelen willen 750.000 euro in bitcoins. Burgemeester Nauta zegt niet te betalen. Zo'n 1500 computers van de gemeente moeten opnieuw worden ingericht.</p>",
+		time.Date(2020, 12, 7, 11, 0, 0, 0, cet))
+	// The same template a month later, with other figures: another event.
+	hvtOther := story(t, "omroep", "https://www.omroep.nl/nieuws/3300001/hackers-eisen-losgeld-gemeente", "",
+		"Hackers eisen 250.000 euro losgeld van gemeente Hof van Twente",
+		"<p>De hackers die de gemeente Hof van Twente hebben lamgelegd, eisen 250.000 euro losgeld. Dat bevestigt burgemeester Ellen Nauta aan RTV Oost. De aanval legde alle systemen van de gemeente plat; volgens de burgemeester gaat het om 900 computers.</p>",
+		time.Date(2021, 1, 7, 9, 0, 0, 0, cet))
+
 	scenarios := []struct {
 		name  string
 		steps []step
 	}{
+		{"the same article number under a new slug is an update", []step{
+			{"original", ransom, true, []want{{id: ransom.ID}}},
+			{"new slug, new text", ransomMoved, true, []want{{id: ransom.ID, updated: true, url: ransomMoved.URL}}},
+			{"new slug again", ransomMoved, true, nil},
+			{"the same number at another outlet is another item", otherOutlet, true, []want{{id: otherOutlet.ID}}},
+		}},
+		{"a date in the path is no article number", []step{
+			{"first", dated1, true, []want{{id: dated1.ID}}},
+			{"second, same day", dated2, true, []want{{id: dated2.ID}}},
+		}},
+		{"independent reports of one event make one story", []step{
+			{"first report", hvt1, true, []want{{id: hvt1.ID}}},
+			{"second report, own words", hvt2, true, []want{{id: hvt2.ID, story: hvt1.ID}}},
+			{"the template with other figures", hvtOther, true, []want{{id: hvtOther.ID}}},
+		}},
 		{"near-duplicates are merged: a cut summary, a new intro", []step{
 			{"the full story", dtnFull, true, []want{{id: a.ID}}},
 			{"a summary cut from it", b, true, []want{{id: a.ID, alsoAt: []item.Location{loc(b)}}}},
@@ -324,6 +368,9 @@ func TestHandle(t *testing.T) {
 					if got.ID != w.id {
 						t.Errorf("%s: output id %s (%s), want %s", st.name, got.ID, got.URL, w.id)
 					}
+					if got.Story != w.story {
+						t.Errorf("%s: story %q, want %q", st.name, got.Story, w.story)
+					}
 					if w.title != "" && got.Title != w.title {
 						t.Errorf("%s: title %q, want %q", st.name, got.Title, w.title)
 					}
@@ -339,7 +386,13 @@ func TestHandle(t *testing.T) {
 					if w.updated && !st.in.Updated.IsZero() && !got.Updated.Equal(st.in.Updated) {
 						t.Errorf("%s: updated = %v, want the source's %v", st.name, got.Updated, st.in.Updated)
 					}
+					if w.url != "" && got.URL != w.url {
+						t.Errorf("%s: url %s, want %s", st.name, got.URL, w.url)
+					}
 					if f, ok := first[got.ID]; ok {
+						if w.url != "" {
+							f.URL = w.url
+						}
 						if !got.Published.Equal(f.Published) || got.URL != f.URL || got.Source != f.Source {
 							t.Errorf("%s: canonical changed published/url/source: %v %s %s, was %v %s %s",
 								st.name, got.Published, got.URL, got.Source, f.Published, f.URL, f.Source)

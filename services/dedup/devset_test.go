@@ -33,6 +33,34 @@ func TestDevset(t *testing.T) {
 	}
 }
 
+// TestDevsetReal guards the figures on real published texts
+// (testdata/devset-real.jsonl): no two stories ever merged or grouped, no
+// look-alike joined to anything.
+func TestDevsetReal(t *testing.T) {
+	rep, err := Evaluate(readSet(t, "testdata/devset-real.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	rep.Print(&out)
+	t.Log("\n" + out.String())
+	if p := rep.Pairs.Precision(); p < 1 {
+		t.Errorf("copy pair precision %.2f, want 1.00: %q", p, rep.Errors)
+	}
+	if p := rep.StoryPairs.Precision(); p < 1 {
+		t.Errorf("story pair precision %.2f, want 1.00: %q", p, rep.Errors)
+	}
+	if r := rep.StoryPairs.Recall(); r < 0.35 {
+		t.Errorf("story pair recall %.2f, want >= 0.35", r)
+	}
+	if k := rep.Kinds["lookalike"]; k[0] != k[1] || k[1] == 0 {
+		t.Errorf("look-alikes: %d of %d kept apart", k[0], k[1])
+	}
+	if rep.Items != 70 || rep.Stories != 45 {
+		t.Errorf("devset changed: %d items, %d stories", rep.Items, rep.Stories)
+	}
+}
+
 func TestReadLabelledErrors(t *testing.T) {
 	tests := map[string]string{
 		"not json": "{\"story\":\"a\",\"url\":\"https://a.nl/1\"}\nnot json\n",
@@ -53,7 +81,12 @@ func TestReadLabelledErrors(t *testing.T) {
 // readDevset reads the labelled development set.
 func readDevset(tb testing.TB) []Labelled {
 	tb.Helper()
-	f, err := os.Open("testdata/devset.jsonl")
+	return readSet(tb, "testdata/devset.jsonl")
+}
+
+func readSet(tb testing.TB, path string) []Labelled {
+	tb.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,11 +1,13 @@
 package dedup
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -21,18 +23,35 @@ type Labelled struct {
 	Kind  string `json:"kind"`
 }
 
+// labelledJSON also reads the real devset's spelling: "group" for story,
+// "link" for url.
+type labelledJSON struct {
+	item.Item
+	Story string `json:"story"`
+	Group string `json:"group"`
+	Kind  string `json:"kind"`
+	Link  string `json:"link"`
+}
+
 // ReadLabelled reads a development set in JSON Lines.
 func ReadLabelled(r io.Reader) ([]Labelled, error) {
 	var set []Labelled
 	dec := json.NewDecoder(r)
 	for n := 1; ; n++ {
-		var l Labelled
-		err := dec.Decode(&l)
+		var raw labelledJSON
+		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
 			return set, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("devset item %d: %w", n, err)
+		}
+		l := Labelled{Item: raw.Item, Story: cmp.Or(raw.Story, raw.Group), Kind: raw.Kind}
+		if l.URL == "" {
+			l.URL = raw.Link
+		}
+		if raw.Group != "" {
+			l.ID = "" // the real devset's ids are labels: derive the item's own
 		}
 		if l.Story == "" {
 			return nil, fmt.Errorf("devset item %d: no story", n)
@@ -65,19 +84,38 @@ func share(n, of int) float64 {
 // Report is the outcome of deduplicating a development set.
 type Report struct {
 	Items, Stories int
-	Pairs          PairCounts
+	// Pairs are copies: pairs merged into one item (duplicate_of).
+	Pairs PairCounts
+	// PairKinds splits Pairs by the kind of the later item of a same-story
+	// pair (a merged pair of two stories counts under "lookalike" when
+	// either item is one).
+	PairKinds map[string]*PairCounts
+	// StoryPairs are pairs told as one story: merged, or grouped as
+	// independent reports of one event; StoryKinds splits them as
+	// PairKinds does.
+	StoryPairs PairCounts
+	StoryKinds map[string]*PairCounts
 	// Kinds counts per kind the items placed right: a copy merged into its
 	// story, a first item (original or look-alike) kept apart.
 	Kinds  map[string][2]int // kind -> {right, items}
 	Errors []string
 }
 
+// pairKind is the row a pair of items counts under.
+func pairKind(earlier, later Labelled) string {
+	if strings.HasPrefix(earlier.Kind, "lookalike") || strings.HasPrefix(later.Kind, "lookalike") {
+		return "lookalike"
+	}
+	return later.Kind
+}
+
 // Evaluate runs the set through a new Matcher in order and compares the
 // stories it finds with the labels.
 func Evaluate(set []Labelled) (Report, error) {
 	m := NewMatcher()
-	rep := Report{Items: len(set), Kinds: map[string][2]int{}}
+	rep := Report{Items: len(set), Kinds: map[string][2]int{}, PairKinds: map[string]*PairCounts{}, StoryKinds: map[string]*PairCounts{}}
 	cluster := make([]string, len(set)) // canonical id per item
+	story := make([]string, len(set))   // story id per item
 	stories := map[string]int{}         // story -> its first item
 	for i, l := range set {
 		r, err := m.Add(l.Item)
@@ -88,58 +126,132 @@ func Evaluate(set []Labelled) (Report, error) {
 		if r.DuplicateOf != "" {
 			cluster[i] = r.DuplicateOf
 		}
+		story[i] = cmp.Or(r.Story, cluster[i])
 		first, seen := stories[l.Story]
 		if !seen {
 			stories[l.Story] = i
 		}
-		right := !slices.Contains(cluster[:i], cluster[i]) // a first item stays apart
+		right := !slices.Contains(story[:i], story[i]) // a first item stays apart
 		if seen {
-			right = cluster[i] == cluster[first] // a copy joins its story
+			right = story[i] == story[first] // a copy or rewrite joins its story
 		}
 		k := rep.Kinds[l.Kind]
 		k[1]++
 		if right {
 			k[0]++
 		} else {
-			rep.Errors = append(rep.Errors, fmt.Sprintf("%s %s (%s, %s): duplicate_of %q, similarity %.2f",
-				l.Story, l.Kind, l.Source, l.Title, r.DuplicateOf, r.Similarity))
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s %s (%s, %s): duplicate_of %q, story %q, similarity %.2f",
+				l.Story, l.Kind, l.Source, l.Title, r.DuplicateOf, r.Story, r.Similarity))
 		}
 		rep.Kinds[l.Kind] = k
 	}
 	rep.Stories = len(stories)
 	for i := range set {
 		for j := range i {
-			same, merged := set[i].Story == set[j].Story, cluster[i] == cluster[j]
-			switch {
-			case same && merged:
-				rep.Pairs.TP++
-			case merged:
-				rep.Pairs.FP++
-			case same:
-				rep.Pairs.FN++
+			same := set[i].Story == set[j].Story
+			kind := pairKind(set[j], set[i])
+			for _, m := range []map[string]*PairCounts{rep.PairKinds, rep.StoryKinds} {
+				if m[kind] == nil {
+					m[kind] = &PairCounts{}
+				}
 			}
+			count(&rep.Pairs, same, cluster[i] == cluster[j])
+			count(rep.PairKinds[kind], same, cluster[i] == cluster[j])
+			count(&rep.StoryPairs, same, story[i] == story[j])
+			count(rep.StoryKinds[kind], same, story[i] == story[j])
 		}
 	}
 	return rep, nil
 }
 
+func count(c *PairCounts, same, joined bool) {
+	switch {
+	case same && joined:
+		c.TP++
+	case joined:
+		c.FP++
+	case same:
+		c.FN++
+	}
+}
+
 // Print writes the report as two tables: pairs, then items per kind.
 func (rep Report) Print(w io.Writer) {
+	PrintSideBySide(w, []string{""}, []Report{rep})
+}
+
+// PrintSideBySide writes several reports (one per development set, named by
+// names) as tables with a column group per set: copy pairs overall and per
+// kind, story pairs, then items placed right per kind.
+func PrintSideBySide(w io.Writer, names []string, reps []Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	c := rep.Pairs
-	fmt.Fprintf(w, "%d items, %d stories\n\n", rep.Items, rep.Stories)
-	fmt.Fprintln(tw, "pairs\tTP\tFP\tFN\tprecision\trecall\t")
-	fmt.Fprintf(tw, "same story\t%d\t%d\t%d\t%.2f\t%.2f\t\n", c.TP, c.FP, c.FN, c.Precision(), c.Recall())
-	tw.Flush()
-	fmt.Fprintln(w)
-	kinds := make([]string, 0, len(rep.Kinds))
-	for k := range rep.Kinds {
-		kinds = append(kinds, k)
+	head := "pairs\t"
+	for _, n := range names {
+		if n != "" {
+			n += " "
+		}
+		head += n + "TP\t" + n + "FP\t" + n + "FN\t" + n + "P\t" + n + "R\t"
+	}
+	fmt.Fprintln(tw, head)
+	row := func(label string, pc func(Report) *PairCounts) {
+		line := label + "\t"
+		for _, rep := range reps {
+			if c := pc(rep); c != nil {
+				line += fmt.Sprintf("%d\t%d\t%d\t%.2f\t%.2f\t", c.TP, c.FP, c.FN, c.Precision(), c.Recall())
+			} else {
+				line += "\t\t\t\t\t"
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	row("copies (merged)", func(r Report) *PairCounts { return &r.Pairs })
+	var kinds []string
+	for _, rep := range reps {
+		for k := range rep.PairKinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
 	}
 	slices.Sort(kinds)
-	fmt.Fprintln(tw, "kind\tright\titems\t")
 	for _, k := range kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", k, rep.Kinds[k][0], rep.Kinds[k][1])
+		row("  "+k, func(r Report) *PairCounts { return r.PairKinds[k] })
 	}
+	row("stories (merged or grouped)", func(r Report) *PairCounts { return &r.StoryPairs })
+	for _, k := range kinds {
+		row("  "+k, func(r Report) *PairCounts { return r.StoryKinds[k] })
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	var itemKinds []string
+	for _, rep := range reps {
+		for k := range rep.Kinds {
+			if !slices.Contains(itemKinds, k) {
+				itemKinds = append(itemKinds, k)
+			}
+		}
+	}
+	slices.Sort(itemKinds)
+	head = "items placed right\t"
+	for _, n := range names {
+		head += n + "\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, k := range itemKinds {
+		line := k + "\t"
+		for _, rep := range reps {
+			if v, ok := rep.Kinds[k]; ok {
+				line += fmt.Sprintf("%d/%d\t", v[0], v[1])
+			} else {
+				line += "\t"
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	line := "stories/items\t"
+	for _, rep := range reps {
+		line += fmt.Sprintf("%d/%d\t", rep.Stories, rep.Items)
+	}
+	fmt.Fprintln(tw, line)
 	tw.Flush()
 }

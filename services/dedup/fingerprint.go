@@ -21,6 +21,11 @@ type Fingerprint struct {
 	// Facts are the figures, dates and names of the text, each with the
 	// words around it (see facts.go), sorted.
 	Facts []uint64 `json:"facts,omitempty"`
+	// BodyFacts are the positions in Body of the shingles that hold a fact
+	// word: a word dropped there is a fact dropped (edited).
+	BodyFacts []uint32 `json:"body_facts,omitempty"`
+	// Story is what story detection knows of the text (story.go).
+	Story *StoryPrint `json:"story,omitempty"`
 	// bands are the keys under which the item is filed in the
 	// near-duplicate index (see sketch.go); derived, never stored.
 	bands []band
@@ -41,9 +46,15 @@ func NewFingerprint(it item.Item) *Fingerprint {
 	for body < len(seq) && toks[body].title {
 		body++
 	}
-	fp := &Fingerprint{Shingles: shingleSet(seq), Body: make([]uint32, len(seq)-body), Facts: facts(toks, it.Places)}
+	fp := &Fingerprint{Shingles: shingleSet(seq), Body: make([]uint32, len(seq)-body), Facts: facts(toks, it.Places), Story: newStoryPrint(it, toks)}
 	for i, h := range seq[body:] {
 		fp.Body[i] = uint32(h >> 32)
+		for _, t := range toks[body+i : body+i+shingleWords] {
+			if t.fact {
+				fp.BodyFacts = append(fp.BodyFacts, uint32(i))
+				break
+			}
+		}
 	}
 	if len(fp.Shingles) >= minShingles {
 		fp.bands = bands(seq, body)

@@ -58,7 +58,7 @@ func (s store) entry(ctx context.Context, id string) (entry, bool, error) {
 	if err != nil || !ok {
 		return entry{}, false, err
 	}
-	return entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding}, true, nil
+	return entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story}, true, nil
 }
 
 // decodeBucket splits a bucket's value into its ids, skipping empty lines.

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -12,8 +13,9 @@ import (
 // near-duplicate index) with its state in memory instead of NATS. baken
 // dedup, the eval and the benchmarks use it. Not safe for concurrent use.
 type Matcher struct {
-	idx  *memIndex
-	seen map[string]Result
+	idx     *memIndex
+	seen    map[string]Result
+	stories bool
 }
 
 // Result is the decision for one item.
@@ -25,12 +27,27 @@ type Result struct {
 	// Similarity to the canonical item: 1 for an exact copy, the share of
 	// shingles in common for a near-duplicate, 0 for a new story.
 	Similarity float64
+	// Story is the id of the story the item tells: that of its first
+	// report (the canonical item of the first report).
+	Story string
 }
 
-// NewMatcher returns a Matcher that has seen nothing yet.
-func NewMatcher() *Matcher {
-	return &Matcher{idx: newMemIndex(), seen: map[string]Result{}}
+// NewMatcher returns a Matcher that has seen nothing yet; it groups
+// stories unless told WithoutStories.
+func NewMatcher(opts ...MatcherOption) *Matcher {
+	m := &Matcher{idx: newMemIndex(), seen: map[string]Result{}, stories: true}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
 }
+
+// MatcherOption configures a Matcher.
+type MatcherOption func(*Matcher)
+
+// WithoutStories makes every item that is not a copy a story of its own
+// (dedup.stories: off).
+func WithoutStories() MatcherOption { return func(m *Matcher) { m.stories = false } }
 
 // Add decides whether it is a new story or a copy of one seen before. An id
 // seen before is the same item (an update or a repeat): it gets the same
@@ -41,6 +58,18 @@ func (m *Matcher) Add(it item.Item) (Result, error) {
 	}
 	ctx := context.Background()
 	r := Result{ID: it.ID}
+	if key := articleKey(it); key != "" {
+		// The same article under a new slug: an update of the first.
+		owner, err := m.idx.claim(ctx, key, it.ID)
+		if err != nil {
+			return r, err
+		}
+		if first, ok := m.seen[owner]; ok && owner != it.ID {
+			r.DuplicateOf, r.Similarity, r.Story = cmp.Or(first.DuplicateOf, owner), 1, first.Story
+			m.seen[it.ID] = r
+			return r, nil
+		}
+	}
 	owner, err := exactOwner(ctx, m.idx, it, it.TextHash())
 	if err != nil {
 		return r, err
@@ -51,11 +80,28 @@ func (m *Matcher) Add(it item.Item) (Result, error) {
 			r.DuplicateOf = o.DuplicateOf
 		}
 	} else {
-		found, err := m.near(ctx, it.ID, NewFingerprint(it))
+		fp := NewFingerprint(it)
+		found, err := m.near(ctx, it.ID, fp)
 		if err != nil {
 			return r, err
 		}
 		r.DuplicateOf, r.Similarity = found.canonical, found.similarity
+		if r.DuplicateOf == "" && m.stories {
+			if r.Story, err = findStory(ctx, m.idx, it.ID, fp); err != nil {
+				return r, err
+			}
+			if r.Story != "" {
+				e, _, _ := m.idx.entry(ctx, it.ID)
+				e.story = r.Story
+				m.idx.put(it.ID, e)
+			}
+		}
+	}
+	switch {
+	case r.DuplicateOf != "":
+		r.Story = m.seen[r.DuplicateOf].Story // a copy is in its item's story
+	case r.Story == "":
+		r.Story = it.ID
 	}
 	m.seen[it.ID] = r
 	return r, nil

@@ -20,6 +20,7 @@ type entry struct {
 	print       *Fingerprint
 	duplicateOf string // set for a copy: the id of its canonical item
 	deciding    bool   // filed, not yet known to be a new story or a copy
+	story       string // the story a new item joined; "" for its own
 }
 
 // match is what was decided: a copy of canonical, or a new story.

@@ -62,10 +62,11 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	}
 	it.AlsoAt = rec.Item.AlsoAt
 	it.Published = rec.Item.Published
+	it.Story = rec.Story
 	if !it.Updated.After(rec.Item.LastChange()) {
 		it.Updated = d.now().UTC().Truncate(time.Second)
 	}
-	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp}, rev); err != nil {
+	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Story: rec.Story}, rev); err != nil {
 		return nil, conflict(err)
 	}
 	deduped.WithLabelValues("update").Inc()

@@ -87,7 +87,7 @@ func compatible(a, b *Fingerprint) bool {
 	if len(short.Body) > len(long.Body) {
 		short, long = long, short
 	}
-	return !conflicts(a.Facts, b.Facts) && !edited(short.Body, long.bodySet())
+	return !conflicts(a.Facts, b.Facts) && !edited(short.Body, long.bodySet()) && !factDropped(long, short.bodySet())
 }
 
 // anchor is how many shingles in a row two texts must share before a
@@ -103,16 +103,16 @@ const anchor = 4
 // template changes words in between, as one toolkit announcement turned
 // into another ("vuurwerk", "wapens").
 func edited(body, other []uint32) bool {
-	shared, gap := 0, false
+	shared, gap := 0, 0
 	seenAnchor := false
 	for _, h := range body {
 		if _, ok := slices.BinarySearch(other, h); ok {
 			shared++
 			if shared == anchor {
-				if seenAnchor && gap {
+				if seenAnchor && gap > maxDropGap {
 					return true
 				}
-				seenAnchor, gap = true, false
+				seenAnchor, gap = true, 0
 			}
 			continue
 		}
@@ -120,7 +120,55 @@ func edited(body, other []uint32) bool {
 			shared = 0
 			continue
 		}
-		shared, gap = 0, true
+		if shared < anchor {
+			gap += shared // shingles shared inside a gap are part of it
+		}
+		shared = 0
+		gap++
 	}
 	return false
 }
+
+// factDropped reports whether the shorter text dropped a fact word from
+// the part both share: between two runs of anchor shingles it has, the
+// longer has the three shingles of one word it lacks, and they hold a fact
+// ("aan de Slotlaan voor" -> "aan de voor"). Longer additions (a closing
+// line that ends on words of the story) are no drop.
+func factDropped(long *Fingerprint, short []uint32) bool {
+	shared, seenAnchor := 0, false
+	var gap []int
+	for i, h := range long.Body {
+		if _, ok := slices.BinarySearch(short, h); ok {
+			shared++
+			if shared == anchor {
+				if seenAnchor && len(gap) <= shingleWords { // a dropped word's gap
+					for _, g := range gap {
+						if _, ok := slices.BinarySearch(long.BodyFacts, uint32(g)); ok {
+							return true
+						}
+					}
+				}
+				seenAnchor, gap = true, gap[:0]
+			}
+			continue
+		}
+		if seenAnchor {
+			from := i
+			if shared < anchor {
+				from = i - shared // a short shared run inside the gap is part of it
+			}
+			for k := from; k <= i; k++ {
+				gap = append(gap, k)
+			}
+		}
+		shared = 0
+	}
+	return false
+}
+
+// maxDropGap is the longest run of shingles the other text lacks that is
+// not an edit: a word dropped from a shared sentence ("heeft vandaag het
+// nieuwe" -> "heeft het nieuwe") leaves two shingles the other lacks; a
+// word changed or put in leaves three, and a fact dropped is caught by the
+// facts (conflicts).
+const maxDropGap = 2

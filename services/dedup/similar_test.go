@@ -66,7 +66,13 @@ func TestDuplicate(t *testing.T) {
 			text("Nieuwsbrief december 2023", "<p>De laatste nieuwsbrief van het jaar.</p><p>"+dtnText+"</p><p>"+kennisText+"</p><p>Een geslaagde burendag Flevoland! "+burendagText+"</p><p>"+sluitText+"</p>"), false},
 		{"a template with other topic words", text("Maak kennis met de toolkit Aanpak illegaal vuurwerk", toolkitText),
 			text("Maak kennis met de toolkit Aanpak wapenbezit", strings.NewReplacer("omtrent vuurwerk", "omtrent wapens", "vuurwerkvrije zones", "wapenverbodsgebieden").Replace(toolkitText)), false},
-		{"one word changed", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), false},
+		// A repost that drops a word that states no fact is still a copy;
+		// a changed word (three shingles) is an edit.
+		{"one word dropped, no fact", text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), sluit, true},
+		{"one word dropped, no fact, either order", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), true},
+		{"a figure dropped", sluit, text(sluit.Title, strings.Replace(sluitText, "op 14 november bij", "op november bij", 1), "Zeist"), false},
+		{"a name dropped", sluit, text(sluit.Title, strings.Replace(sluitText, "aan de Slotlaan voor", "aan de voor", 1), "Zeist"), false},
+		{"one word changed", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor hinder", 1), "Zeist"), false},
 		{"the opening with a closing line of its own", text("VNG actualiseert model APV", apvText),
 			text("VNG actualiseert model APV", strings.SplitAfter(apvText, "afgerond.")[0]+" Lees meer over de model APV op vng.nl."), true},
 		{"a newsletter opening with another item", text("Maak kennis met de toolkit", toolkitText),

@@ -27,6 +27,9 @@ type record struct {
 	// Deciding is set while the item files its bands and looks for the
 	// story it may be a copy of; a replica that finds it then waits.
 	Deciding bool `json:"deciding,omitempty"`
+	// Story is the id of the story a new item joined (the first report's);
+	// empty when it starts its own.
+	Story string `json:"story,omitempty"`
 	// Similarity of a copy to its canonical item: 1 for an exact copy.
 	Similarity float64 `json:"similarity,omitempty"`
 }

@@ -21,7 +21,8 @@ type token struct {
 }
 
 // tokenize splits the title and the text of it into words, sentence by
-// sentence, the title first.
+// sentence (textnorm.Tokens: the splitter classify uses too), the title
+// first.
 func tokenize(it item.Item) []token {
 	toks := make([]token, 0, (len(it.Title)+len(it.Text()))/6+8)
 	n := 0
@@ -30,83 +31,20 @@ func tokenize(it item.Item) []token {
 		if !norm.NFC.IsNormalString(text) {
 			text = norm.NFC.String(text) // combining marks would split words
 		}
-		for s := range sentences(text) {
-			for i, w := range textnorm.Words(s) {
-				folded := textnorm.Fold(w)
-				full, dateOrNumber := dateOrNumberWords[folded]
-				if dateOrNumber {
-					folded = full
-				}
-				toks = append(toks, token{word: folded, fact: dateOrNumber || isFact(w, folded, i == 0), title: p == 0, sentence: n})
+		words := textnorm.Tokens(text)
+		for _, w := range words {
+			folded := textnorm.Fold(w.Text)
+			full, dateOrNumber := dateOrNumberWords[folded]
+			if dateOrNumber {
+				folded = full
 			}
-			n++
+			toks = append(toks, token{word: folded, fact: dateOrNumber || isFact(w.Text, folded, w.SentenceStart), title: p == 0, sentence: n + w.Sentence})
+		}
+		if len(words) > 0 {
+			n += words[len(words)-1].Sentence + 1
 		}
 	}
 	return toks
-}
-
-// sentences yields the sentences of plain text: it cuts at line breaks, at
-// a dash between spaces (a dateline: "Den Haag, 14 december - Op ..."), and
-// after '.', '!' or '?' followed by white space and then neither a digit nor
-// a lower-case letter: "1.000", "20 dec. 2023" and "m.b.t. de" stay whole.
-func sentences(text string) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
-		start := 0
-		for i := 0; i < len(text); i++ {
-			switch text[i] {
-			case '\n':
-			case ' ':
-				if !dashAt(text, i+1) {
-					continue
-				}
-			case '.', '!', '?':
-				if i+1 < len(text) && (!isSpace(text[i+1]) || continues(text[i+1:])) {
-					continue
-				}
-			default:
-				continue
-			}
-			if s := text[start : i+1]; !blank(s) && !yield(s) {
-				return
-			}
-			start = i + 1
-		}
-		if s := text[start:]; !blank(s) {
-			yield(s)
-		}
-	}
-}
-
-// dashAt reports whether text has a dash between spaces at i.
-func dashAt(text string, i int) bool {
-	for _, d := range []string{"- ", "– ", "— "} {
-		if strings.HasPrefix(text[i:], d) {
-			return true
-		}
-	}
-	return false
-}
-
-// continues reports whether text, after a full stop, goes on with the same
-// sentence: its first word starts with a digit or a lower-case letter.
-func continues(text string) bool {
-	for _, r := range text {
-		if !unicode.IsSpace(r) {
-			return unicode.IsDigit(r) || unicode.IsLower(r)
-		}
-	}
-	return false
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-func blank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isSpace(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // isFact reports whether a word states a fact two look-alike texts may

@@ -79,7 +79,10 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 // polls in flight have finished and the leases are released.
 func (s *Service) Run(ctx context.Context) error {
 	err := onBus(ctx, time.Now().Add(time.Minute), s.leases.Renew)
-	if err != nil {
+	switch {
+	case ctx.Err() != nil:
+		return nil // stopped before it began
+	case err != nil:
 		return fmt.Errorf("ingest: leases: %w", err)
 	}
 	var wg sync.WaitGroup
@@ -132,17 +135,21 @@ func (s *Service) scheduled(ctx context.Context, src config.Source, sched cron.S
 	}
 }
 
-// due reports whether src's last attempt, by any replica, is before this
-// cycle of its schedule (with a tenth of the cycle to spare for replicas
-// whose ticks fall a little apart).
+// due reports whether src is due on this tick: no replica has polled it in
+// this cycle of its schedule, and the last attempt is at least a cycle ago
+// (both with a tenth of the cycle to spare, for replicas whose ticks fall a
+// little apart). A poll at start or by another replica thus never has a
+// second one follow it within a cycle.
 func (s *Service) due(ctx context.Context, src config.Source, sched cron.Schedule) bool {
 	st, err := s.states.Get(ctx, src.ID)
 	if err != nil || st.LastAttempt.IsZero() {
 		return true // Poll reads the state again and says what is wrong
 	}
 	next := sched.Next(st.LastAttempt)
-	slack := min(sched.Next(next).Sub(next)/10, time.Minute)
-	return !s.now().Before(next.Add(-slack))
+	cycle := sched.Next(next).Sub(next)
+	slack := min(cycle/10, time.Minute)
+	now := s.now()
+	return !now.Before(next.Add(-slack)) && now.Sub(st.LastAttempt) >= cycle-slack
 }
 
 // Poll fetches one source now, unless it is backing off after failures or

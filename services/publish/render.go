@@ -45,20 +45,25 @@ func contentHTML(it *item.Item) string {
 	if c == "" {
 		c = "<p>" + html.EscapeString(it.Summary) + "</p>"
 	}
-	if len(it.AlsoAt) > 0 {
-		var b strings.Builder
-		b.WriteString(c)
-		b.WriteString("<p>Ook verschenen bij: ")
-		for i, l := range it.AlsoAt {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, `<a href="%s">%s</a>`, html.EscapeString(l.URL), html.EscapeString(l.Source))
-		}
-		b.WriteString("</p>")
-		c = b.String()
-	}
+	c += linkList("Ook verschenen bij: ", it.AlsoAt, func(l item.Location) string {
+		return fmt.Sprintf(`<a href="%s">%s</a>`, html.EscapeString(l.URL), html.EscapeString(l.Source))
+	})
+	c += linkList("Ook gemeld door: ", it.ReportedBy, func(l item.Location) string {
+		return fmt.Sprintf(`%s, <a href="%s">%s</a>`, html.EscapeString(l.Source), html.EscapeString(l.URL), html.EscapeString(l.Title))
+	})
 	return sanitize.HTML(c) // the bus is not trusted: see untrusted.go
+}
+
+// linkList is a paragraph listing locs after label, "" without any.
+func linkList(label string, locs []item.Location, link func(item.Location) string) string {
+	if len(locs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(locs))
+	for i, l := range locs {
+		parts[i] = link(l)
+	}
+	return "<p>" + label + strings.Join(parts, ", ") + "</p>"
 }
 
 // url is the address of a source's feed, "" when unknown.
@@ -250,6 +255,8 @@ type jsonExt struct {
 	TitleDerived bool `json:"title_derived,omitempty"`
 	// Truncated marks content cut to fit the bus's largest message.
 	Truncated bool `json:"truncated,omitempty"`
+	// AlsoReportedBy: the story's other reports (source, title, link).
+	AlsoReportedBy []item.Location `json:"also_reported_by,omitempty"`
 }
 
 func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -293,6 +300,7 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 		for _, a := range it.Authors {
 			ji.Authors = append(ji.Authors, &feeds.JSONAuthor{Name: a})
 		}
+		ji.Baken.AlsoReportedBy = it.ReportedBy
 		f.Items = append(f.Items, ji)
 	}
 	return json.MarshalIndent(f, "", "  ")

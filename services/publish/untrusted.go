@@ -11,12 +11,18 @@ import (
 // once per feed version rather than for every item on a restart.
 func untrusted(it item.Item) item.Item {
 	it.URL = sanitize.URL(it.URL)
-	also := it.AlsoAt[:0:0]
-	for _, l := range it.AlsoAt {
+	it.AlsoAt = webLocations(it.AlsoAt)
+	it.ReportedBy = webLocations(it.ReportedBy)
+	return it
+}
+
+// webLocations keeps the locations with an http(s) link.
+func webLocations(locs []item.Location) []item.Location {
+	var out []item.Location
+	for _, l := range locs {
 		if l.URL = sanitize.URL(l.URL); l.URL != "" {
-			also = append(also, l)
+			out = append(out, l)
 		}
 	}
-	it.AlsoAt = also
-	return it
+	return out
 }

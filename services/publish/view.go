@@ -44,6 +44,9 @@ type View struct {
 	// An item's edits, when it has any, replace its rules.
 	edits map[string]curation.State
 	rules curation.Rules
+	// reports are, per story (its first report's id), the ids of its other
+	// reports: feeds show the story once, under its first report.
+	reports map[string]map[string]bool
 }
 
 type feedItems struct {
@@ -55,7 +58,7 @@ type feedItems struct {
 
 // NewView returns an empty view.
 func NewView() *View {
-	return &View{items: map[string]*item.Item{}, shown: map[string]*item.Item{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}}
+	return &View{items: map[string]*item.Item{}, shown: map[string]*item.Item{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}, reports: map[string]map[string]bool{}}
 }
 
 // Put adds an item or replaces the previous version with the same id,
@@ -121,12 +124,30 @@ func (v *View) override(id string) curation.State {
 	return v.rules[id]
 }
 
-// place takes an item out of the feeds it is shown in and puts it in the
-// feeds its current version and overrides say. The caller holds mu.
+// place re-places an item, and with it the story it is a report of (whose
+// list of reports changed) or its story's other reports (which are shown
+// only in the feeds their first report is not in). The caller holds mu.
 func (v *View) place(id string) {
+	v.placeOne(id)
+	if raw, ok := v.items[id]; ok && raw.Story != "" {
+		if _, ok := v.items[raw.Story]; ok {
+			v.placeOne(raw.Story)
+		}
+	}
+	for _, r := range sortedKeys(v.reports[id]) {
+		v.placeOne(r)
+	}
+}
+
+// placeOne takes an item out of the feeds it is shown in and puts it in the
+// feeds its current version and overrides say. The caller holds mu.
+func (v *View) placeOne(id string) {
 	if old, ok := v.shown[id]; ok {
 		for _, k := range feedKeys(old) {
 			f := v.feeds[k]
+			if f == nil {
+				continue
+			}
 			f.items = slices.DeleteFunc(f.items, func(x *item.Item) bool { return x.ID == id })
 			f.version++
 			f.touched = time.Now()
@@ -137,13 +158,32 @@ func (v *View) place(id string) {
 	if !ok {
 		return
 	}
+	var first *item.Item // shown first report of the story raw is a report of
+	if raw.Story != "" && raw.Story != id {
+		if _, ok := v.items[raw.Story]; ok {
+			if v.reports[raw.Story] == nil {
+				v.reports[raw.Story] = map[string]bool{}
+			}
+			v.reports[raw.Story][id] = true
+			first = v.shown[raw.Story]
+		}
+	}
 	it, visible := v.override(id).Apply(*raw)
 	if !visible {
 		return
 	}
+	it.ReportedBy = nil
+	for _, r := range sortedKeys(v.reports[id]) {
+		if rep, ok := v.shown[r]; ok {
+			it.ReportedBy = append(it.ReportedBy, item.Location{Source: rep.Source, URL: rep.URL, Title: rep.Title})
+		}
+	}
 	p := &it
 	v.shown[id] = p
 	for _, k := range feedKeys(p) {
+		if first != nil && slices.Contains(feedKeys(first), k) {
+			continue // shown once, under its first report
+		}
 		f := v.feeds[k]
 		if f == nil {
 			f = &feedItems{}
@@ -155,6 +195,15 @@ func (v *View) place(id string) {
 		f.changed = latest(f.changed, p.LastChange())
 		f.touched = time.Now()
 	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // Item returns an item as shown (after overrides), whether it is shown at

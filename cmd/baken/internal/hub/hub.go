@@ -168,7 +168,7 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("dedup") {
-		d, err := dedup.New(ctx, js, log)
+		d, err := dedup.New(ctx, js, log, dedup.Stories(o.Config.Dedup.Stories))
 		if err != nil {
 			return nil, nil, err
 		}

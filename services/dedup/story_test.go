@@ -1,0 +1,112 @@
+package dedup
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/bakenhub/baken/pkg/bus/natstest"
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+func TestSameStory(t *testing.T) {
+	reportBy := func(source, title, text string) *StoryPrint {
+		it := item.Item{Source: source, Title: title, Summary: text}
+		return newStoryPrint(it, tokenize(it))
+	}
+	report := func(title, text string) *StoryPrint { return reportBy("", title, text) }
+	carnaval := "Steden waar carnaval groots wordt gevierd, zien de laatste jaren een toename van het aantal bezoekers. De gemeenten treffen daarom extra maatregelen om de hossende carnavalsvierders voldoende ruimte te bieden."
+	nl := report("Al zeker 42 minderjarige bommenleggers aangehouden",
+		"Alleen dit jaar al zijn er zeker 42 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 11 jaar oud.")
+	tests := []struct {
+		name string
+		a, b *StoryPrint
+		want bool
+	}{
+		{"translation: two figures in common", nl, report("At least 42 underage bombers arrested",
+			"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old."), true},
+		{"other figures: another event", nl, report("Al zeker 35 minderjarige bommenleggers aangehouden",
+			"Alleen dit jaar al zijn er zeker 35 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 12 jaar oud."), false},
+		{"more figures, the titles' in the other", nl, report("Al zeker 42 minderjarige bommenleggers aangehouden, 11 in Rotterdam",
+			"Zeker 42 jongeren, de jongsten 11 jaar, werden opgepakt. Volgens de politie waren 17 van hen al eerder in beeld."), true},
+		{"no figures, two sources, one headline", reportBy("anp", "Extra maatregelen voor toename carnavalsvierders in grote steden", carnaval),
+			reportBy("radio", "Extra maatregelen in grote steden door toename carnavalsvierders", "Steden waar carnaval groots gevierd wordt, zien het aantal bezoekers toenemen. Gemeenten treffen daarom extra maatregelen om voldoende ruimte te bieden aan carnavalsvierders."), true},
+		{"no figures, one source: a template, two items", reportBy("coalitie", "Maak kennis met de toolkit Aanpak illegaal vuurwerk", carnaval),
+			reportBy("coalitie", "Maak kennis met de toolkit Aanpak wapenbezit", carnaval), false},
+		{"no figures, headlines apart", reportBy("a", "Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."),
+			reportBy("b", "Zomerstorm op komst", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
+		{"no distinct figures, same source: no story", report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."),
+			report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
+		{"years only, one source: no story", report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 met cijfers over 2023."),
+			report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 over veiligheid in 2023."), false},
+		{"nothing known", nil, nl, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sameStory(tt.a, tt.b); got != tt.want {
+				t.Errorf("sameStory = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStoriesOff(t *testing.T) {
+	tests := []struct {
+		name    string
+		stories bool
+	}{{"on", true}, {"off", false}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := natstest.Run(t, "")
+			_, js := natstest.Connect(t, s)
+			d, err := New(context.Background(), js, slog.New(slog.DiscardHandler), Stories(tt.stories))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.now = func() time.Time { return fixedNow }
+			first := story(t, "nrc", "https://www.nrc.nl/nieuws/2020/12/07/hackers", "", "Hackers eisen 750.000 euro losgeld van Hof van Twente",
+				"<p>De hackers die Hof van Twente hebben lamgelegd, eisen 750.000 euro. Het gaat om 1500 computers, zegt burgemeester Nauta.</p>", fixedNow)
+			second := story(t, "nu.nl", "https://www.nu.nl/tech/6095006/hackers", "", "Criminelen willen 750.000 euro van Hof van Twente",
+				"<p>Criminelen die de systemen van Hof van Twente gijzelen willen 750.000 euro in bitcoins; 1500 computers moeten opnieuw worden ingericht, zegt burgemeester Nauta.</p>", fixedNow)
+			process(t, d, first)
+			outs := process(t, d, second)
+			if len(outs) != 1 {
+				t.Fatalf("%d outputs, want 1", len(outs))
+			}
+			want := ""
+			if tt.stories {
+				want = first.ID
+			}
+			if outs[0].Story != want {
+				t.Errorf("story %q, want %q", outs[0].Story, want)
+			}
+		})
+	}
+}
+
+func TestMatcherStories(t *testing.T) {
+	set := readSet(t, "testdata/devset-real.jsonl")
+	for _, opts := range [][]MatcherOption{nil, {WithoutStories()}} {
+		m := NewMatcher(opts...)
+		grouped := 0
+		for _, l := range set {
+			r, err := m.Add(l.Item)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Story == "" {
+				t.Fatalf("%s: no story id", l.ID)
+			}
+			if r.Story != r.ID && r.DuplicateOf == "" {
+				grouped++
+			}
+		}
+		if opts == nil && grouped == 0 {
+			t.Error("no report joined a story")
+		}
+		if opts != nil && grouped != 0 {
+			t.Errorf("stories off: %d reports joined a story", grouped)
+		}
+	}
+}
