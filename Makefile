@@ -38,9 +38,14 @@ fuzz:
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do echo "== fuzz $$p $$f"; \
 	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x $$p; done; done); done
 
+# staticcheck, installed by .ci/run (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2).
+STATICCHECK ?= $(shell command -v staticcheck || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
+
 lint:
 	@out=$$(gofmt -l $(MODS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODS); do (cd $$m && $(GO) vet ./... && $(GO) mod tidy -diff >/dev/null || { echo "$${m#$(CURDIR)/}: go vet failed or go.mod is not tidy (go mod tidy -diff)"; exit 1; }); done
+	@if [ -x "$(STATICCHECK)" ]; then set -e; for m in $(MODS); do (cd $$m && $(STATICCHECK) ./...); done; \
+	  else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2): skipped"; fi
 
 clean:
 	rm -rf bin data
