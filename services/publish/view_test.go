@@ -118,7 +118,7 @@ func TestViewShowsAStoryOnce(t *testing.T) {
 	if !slices.Equal(got.ReportedBy, want) {
 		t.Errorf("reported by %v, want %v", got.ReportedBy, want)
 	}
-	if c := contentHTML(&got); !strings.Contains(c, `Ook gemeld door: nu.nl, <a href="https://www.nu.nl/b">Criminelen willen 750.000 euro</a>`) {
+	if c := contentHTML(&got); !strings.Contains(c, `Ook gemeld door: nu.nl, <a href="https://www.nu.nl/b" rel="noreferrer">Criminelen willen 750.000 euro</a>`) {
 		t.Errorf("content %q does not list the other report", c)
 	}
 	// The first report reclassified: its story's report follows.
