@@ -23,7 +23,11 @@ func SetupWait(ctx context.Context, js jetstream.JetStream, o Options, timeout t
 	defer cancel()
 	wait := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := Setup(ctx, js, o)
+		// One attempt may not take the whole budget: a request the cluster
+		// never answers (no meta leader yet) is asked again.
+		try, cancelTry := context.WithTimeout(ctx, 5*time.Second)
+		err := Setup(try, js, o)
+		cancelTry()
 		if err == nil {
 			if attempt > 1 {
 				log.Info("streams and buckets ready", "attempts", attempt)
