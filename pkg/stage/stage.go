@@ -14,10 +14,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/item"
 )
 
@@ -36,6 +34,8 @@ type Stage struct {
 	Published func(ctx context.Context, outs []item.Item) error
 	// MaxDeliver bounds retries before a message goes to the dead letters.
 	MaxDeliver int
+	// Metrics, when set, count and time the stage's messages.
+	Metrics *Metrics
 	// Timeout bounds one handler call.
 	Timeout time.Duration
 }
@@ -51,6 +51,19 @@ var ErrContention = errors.New("contention")
 // Permanent wraps err so the message goes straight to the dead letters.
 func Permanent(err error) error { return fmt.Errorf("%w: %w", ErrPermanent, err) }
 
+// ackWait is how long JetStream waits for an ack before it redelivers a
+// message elsewhere: a replica that dies holds its messages this long at
+// most. A handler that takes longer sends heartbeats (Heartbeat).
+const ackWait = 10 * time.Second
+
+// maxAckPending bounds the messages out at once over all replicas of a
+// stage, and pullBatch what one replica buffers: one dead replica cannot
+// strand more than that until its messages go elsewhere.
+const (
+	maxAckPending = 256
+	pullBatch     = 16
+)
+
 // Run consumes until ctx is done, then drains: messages already handed to the
 // handler finish and are acked before Run returns.
 func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger) error {
@@ -64,19 +77,23 @@ func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger
 	cons, err := js.CreateOrUpdateConsumer(ctx, st.Stream, jetstream.ConsumerConfig{
 		Durable:       st.Name,
 		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       st.Timeout + 30*time.Second,
+		AckWait:       ackWait,
 		MaxDeliver:    st.MaxDeliver,
-		MaxAckPending: 256,
+		MaxAckPending: maxAckPending,
 	})
 	if err != nil {
 		return fmt.Errorf("stage %s: consumer on %s: %w", st.Name, st.Stream, err)
 	}
+	h := st.chain(js, log)
 	// Work continues on a context that outlives ctx, so a shutdown lets
 	// in-flight messages finish instead of failing them half-way.
 	work := context.WithoutCancel(ctx)
-	cc, err := cons.Consume(func(msg jetstream.Msg) { st.handle(work, js, msg, log) })
+	cc, err := cons.Consume(func(msg jetstream.Msg) { st.handle(work, js, h, msg, log) }, jetstream.PullMaxMessages(pullBatch))
 	if err != nil {
 		return fmt.Errorf("stage %s: consume: %w", st.Name, err)
+	}
+	if st.Metrics != nil {
+		go st.Metrics.follow(ctx, st.Name, cons, 5*time.Second)
 	}
 	log.Info("stage started", "stream", st.Stream)
 	<-ctx.Done()
@@ -86,81 +103,54 @@ func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger
 	return nil
 }
 
-func (st *Stage) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(ctx, st.Timeout)
-	defer cancel()
+// chain is the stage's handler with its middlewares, outermost first:
+// logging, metrics, dead letters, heartbeats, the time limit, the
+// Published hook (after the outputs are stored), storing the outputs, quick
+// retries of contention, and recovery from a panic.
+func (st *Stage) chain(js jetstream.JetStream, log *slog.Logger) Handler {
+	mws := []Middleware{Logging(log)}
+	if st.Metrics != nil {
+		mws = append(mws, st.Metrics.Middleware(st.Name))
+	}
+	mws = append(mws, DeadLetter(js, st.Name, st.MaxDeliver), Heartbeat(ackWait/3), Timeout(st.Timeout))
+	if st.Published != nil {
+		mws = append(mws, Then(st.Published))
+	}
+	mws = append(mws,
+		PublishTo(js, st.Subject, false),
+		Retry(3, func(n int) time.Duration { return time.Duration(n) * 20 * time.Millisecond }, IsContention),
+		Recover())
+	return Chain(st.Handler, mws...)
+}
+
+// handle decodes a message, runs the chain on it and acks, terminates or
+// naks with backoff by the outcome.
+func (st *Stage) handle(ctx context.Context, js jetstream.JetStream, h Handler, msg jetstream.Msg, log *slog.Logger) {
+	ctx = withMsg(ctx, msg)
 	var it item.Item
 	if err := json.Unmarshal(msg.Data(), &it); err != nil {
-		st.deadLetter(ctx, js, msg, Permanent(fmt.Errorf("decode item: %w", err)), log)
-		return
-	}
-	outs, err := st.call(ctx, it)
-	if err == nil {
-		for _, out := range outs {
-			if err = Publish(ctx, js, st.Subject, out); err != nil {
-				break
-			}
+		cause := Permanent(fmt.Errorf("decode item: %w", err))
+		if dlErr := storeDead(ctx, js, st.Name, msg.Data(), msg.Subject(), cause); dlErr != nil {
+			log.Error("dead letter not stored, leaving message for redelivery", "err", dlErr)
+			_ = msg.Nak()
+			return
 		}
-	}
-	if err == nil && st.Published != nil && len(outs) > 0 {
-		err = st.Published(ctx, outs)
-	}
-	if err != nil {
-		st.fail(ctx, js, msg, it, err, log)
+		log.Error("giving up on message", "subject", msg.Subject(), "err", cause)
+		_ = msg.Term()
 		return
 	}
-	processed.WithLabelValues(st.Name, "ok").Inc()
-	if err := msg.Ack(); err != nil {
-		// Redelivery is harmless: outputs carry message ids.
-		log.Warn("ack failed", "item_id", it.ID, "err", err)
-	}
-}
-
-// call runs the handler, turning a panic into an error.
-func (st *Stage) call(ctx context.Context, it item.Item) (outs []item.Item, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = Permanent(fmt.Errorf("panic: %v", r))
+	_, err := h(ctx, it)
+	switch {
+	case err == nil:
+		if err := msg.Ack(); err != nil {
+			// Redelivery is harmless: outputs carry message ids.
+			log.Warn("ack failed", "item_id", it.ID, "err", err)
 		}
-	}()
-	return st.Handler(ctx, it)
-}
-
-func (st *Stage) fail(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, it item.Item, err error, log *slog.Logger) {
-	delivered := uint64(1)
-	if md, mdErr := msg.Metadata(); mdErr == nil {
-		delivered = md.NumDelivered
+	case errors.Is(err, ErrDeadLettered):
+		_ = msg.Term()
+	default:
+		_ = msg.NakWithDelay(Backoff(deliveryOf(ctx)))
 	}
-	if errors.Is(err, ErrPermanent) || delivered >= uint64(st.MaxDeliver) {
-		st.deadLetter(ctx, js, msg, err, log)
-		return
-	}
-	processed.WithLabelValues(st.Name, "retry").Inc()
-	level := slog.LevelWarn
-	if errors.Is(err, ErrContention) {
-		level = slog.LevelDebug
-	}
-	log.Log(ctx, level, "handler failed, will retry", "item_id", it.ID, "source", it.Source, "delivered", delivered, "err", err)
-	_ = msg.NakWithDelay(Backoff(int(delivered)))
-}
-
-func (st *Stage) deadLetter(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, cause error, log *slog.Logger) {
-	// The handler may have used up ctx's deadline; on the last delivery a
-	// failed store would lose the message, so storing gets its own.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	processed.WithLabelValues(st.Name, "dead").Inc()
-	log.Error("giving up on message", "subject", msg.Subject(), "err", cause)
-	dl := nats.NewMsg(bus.DeadSubject + "." + st.Name)
-	dl.Data = msg.Data()
-	dl.Header.Set("Baken-Error", cause.Error())
-	dl.Header.Set("Baken-Subject", msg.Subject())
-	if _, err := js.PublishMsg(ctx, dl); err != nil {
-		log.Error("dead letter not stored, leaving message for redelivery", "err", err)
-		_ = msg.Nak()
-		return
-	}
-	_ = msg.Term()
 }
 
 // Backoff is the delay before retry n (1-based): 1s, 2s, 4s ... capped at 5m.
@@ -168,6 +158,8 @@ func Backoff(n int) time.Duration {
 	d := time.Second << min(max(n-1, 0), 9)
 	return min(d, 5*time.Minute)
 }
+
+func jsonItem(it item.Item) ([]byte, error) { return json.Marshal(it) }
 
 // Publish sends it to subject with a message id made of the item id and a
 // hash of its encoding: JetStream drops a second copy of the same version,

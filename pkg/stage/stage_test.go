@@ -678,3 +678,47 @@ func TestBackoff(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadReplicaMessagesRedeliveredSoon: messages a replica took and
+// never acked (it died) reach a live replica within about the AckWait of
+// 10 s, not the minute and a half of before.
+func TestDeadReplicaMessagesRedeliveredSoon(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	ctx := context.Background()
+	var handled atomic.Int32
+	st := stage.Stage{Name: "classify", Stream: bus.RawStream, Subject: bus.ClassifiedSubject,
+		Handler: func(ctx context.Context, it item.Item) ([]item.Item, error) { handled.Add(1); return classify(ctx, it) }}
+	cancel, done := start(t, js, st) // creates the durable consumer
+	eventually(t, 5*time.Second, "the consumer", func() bool { _, err := js.Consumer(ctx, bus.RawStream, "classify"); return err == nil })
+	cancel()
+	<-done
+
+	// The replica that dies: it pulls the messages and never acks them.
+	for _, it := range []item.Item{cijfers(t), burgernet(t), cybercrime(t)} {
+		publish(t, js, rawSubject, it)
+	}
+	cons, err := js.Consumer(ctx, bus.RawStream, "classify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.Fetch(3, jetstream.FetchMaxWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := 0
+	for range batch.Messages() {
+		took++
+	}
+	if took != 3 {
+		t.Fatalf("the dying replica took %d messages, want 3", took)
+	}
+	died := time.Now()
+	start(t, js, st) // the live replica
+	eventually(t, 20*time.Second, "the dead replica's messages", func() bool { return handled.Load() == 3 })
+	took2 := time.Since(died)
+	t.Logf("a dead replica's 3 messages handled by another %v after it died (AckWait 10s)", took2.Round(100*time.Millisecond))
+	if took2 > 15*time.Second {
+		t.Errorf("redelivered after %v, want about the AckWait of 10s", took2)
+	}
+}

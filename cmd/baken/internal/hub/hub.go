@@ -16,6 +16,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/bakenhub/baken/pkg/bus"
@@ -44,6 +46,9 @@ type Options struct {
 	Log        *slog.Logger
 	// Listening, when set, is told the HTTP address once it accepts.
 	Listening func(addr string)
+
+	registry *prometheus.Registry // this hub's metrics
+	metrics  *stage.Metrics
 }
 
 // Run starts the services and blocks until ctx is done, then shuts down in
@@ -51,6 +56,9 @@ type Options struct {
 // embedded server stops.
 func Run(ctx context.Context, o Options) (err error) {
 	log := o.Log
+	o.registry = prometheus.NewRegistry()
+	o.registry.MustRegister(collectors.NewBuildInfoCollector())
+	o.metrics = stage.NewMetrics(o.registry)
 	if len(o.Services) == 0 {
 		o.Services = Services
 	}
@@ -104,7 +112,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		return fmt.Errorf("http: %w", err)
 	}
 	hl := health{nc: nc, js: js, services: o.Services, pub: pub}
-	srv := httpserver.New(handler(hl, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc)), httpserver.DefaultLimits())
+	srv := httpserver.New(handler(hl, o.registry, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc)), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
@@ -165,6 +173,7 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 	}
 	if want("classify") {
 		st := cl.Stage()
+		st.Metrics = o.metrics
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("dedup") {
@@ -173,6 +182,7 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 			return nil, nil, err
 		}
 		st := d.Stage()
+		st.Metrics = o.metrics
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("publish") {
@@ -207,9 +217,11 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 
 // handler serves the publisher's routes (when it runs), the sources' status,
 // /healthz, /readyz and /metrics.
-func handler(h health, sources http.Handler) http.Handler {
+func handler(h health, reg *prometheus.Registry, sources http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.Handler())
+	// This hub's registry, and the process-wide one (Go runtime, process,
+	// and the services' counters not yet moved onto a registry of their own).
+	mux.Handle("GET /metrics", promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", h.live)
 	mux.HandleFunc("GET /readyz", h.ready)
 	// Source health, read from the fetch bucket whichever services run here.

@@ -259,6 +259,13 @@ func TestHubEndToEnd(t *testing.T) {
 			t.Errorf("/api/sources: %+v, want ok with %d items found", s, found[s.ID])
 		}
 	}
+	metrics := string(h.get(t, "/metrics"))
+	for _, m := range []string{`baken_stage_messages_total{result="ok",stage="classify"}`, `baken_stage_messages_total{result="ok",stage="dedup"}`,
+		`baken_stage_handler_seconds_bucket{stage="dedup"`, "go_build_info", "baken_ingest_fetches_total"} {
+		if !strings.Contains(metrics, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
 	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<tr id="veiligheidsalliantie">`) {
 		t.Errorf("/sources does not list the sources:\n%s", page)
 	}
