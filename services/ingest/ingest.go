@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/robfig/cron/v3"
 
 	"github.com/bakenhub/baken/pkg/bus"
@@ -36,6 +37,15 @@ type Service struct {
 	polling sync.Map
 	// leases say which sources this replica polls, when several run.
 	leases *Leases
+	// metrics count and time the polls: on a registry of their own
+	// until UseMetrics puts them on the caller's.
+	metrics *Metrics
+}
+
+// UseMetrics counts and times the polls on m (made by NewMetrics on the
+// hub's registry).
+func (s *Service) UseMetrics(m *Metrics) {
+	s.metrics, s.leases.metrics = m, m
 }
 
 // New returns an ingest service for the sources of cfg.
@@ -61,7 +71,10 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 	if err != nil {
 		return nil, err
 	}
+	m := NewMetrics(prometheus.NewRegistry())
+	leases.metrics = m
 	return &Service{
+		metrics: m,
 		leases:  leases,
 		cfg:     cfg,
 		js:      js,
@@ -182,13 +195,17 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		return nil
 	}
 	st.LastAttempt = now
+	began := time.Now()
 	b, pollErr := s.poll(ctx, src, &st, now)
 	var busErr *BusError
 	if errors.As(pollErr, &busErr) {
 		// Nothing is stored: the next poll reads the source again, and
 		// what did reach the stream is not published twice (message ids).
-		busUnavailableTotal.Inc()
+		s.metrics.busUnavailable.Inc()
 		return fmt.Errorf("%s %s: %w", verb(src), src.ID, pollErr)
+	}
+	if ctx.Err() == nil {
+		s.metrics.poll(src.ID, time.Since(began), pollErr == nil && b.notModified, pollErr, now)
 	}
 	if pollErr != nil {
 		if ctx.Err() != nil {
@@ -197,7 +214,6 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 		st.Failures++
 		st.LastError = pollErr.Error()
 		st.NextAttempt = now.Add(backoff(st.Failures, s.cfg.Ingest.MaxBackoff, retryWait(pollErr, now)))
-		fetches.WithLabelValues(src.ID, "error").Inc()
 	} else {
 		st.Failures, st.LastError, st.NextAttempt = 0, "", time.Time{}
 		st.LastSuccess = now
@@ -211,7 +227,6 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 			st.Interval = pollInterval(st.Recent, now, in.MinInterval, in.MaxInterval)
 			st.NextPoll = now.Add(st.Interval)
 		}
-		fetches.WithLabelValues(src.ID, "ok").Inc()
 	}
 	if err := onBus(ctx, time.Now().Add(s.cfg.Ingest.Timeout), func(ctx context.Context) error { return s.states.Put(ctx, src.ID, st) }); err != nil {
 		return errors.Join(pollErr, fmt.Errorf("%s %s: state: %w", verb(src), src.ID, err))

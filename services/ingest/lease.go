@@ -38,8 +38,9 @@ type Leases struct {
 	period time.Duration // the bucket's TTL
 	log    *slog.Logger
 
-	mu    sync.Mutex
-	owned map[int]uint64 // shard -> revision of our entry
+	mu      sync.Mutex
+	owned   map[int]uint64 // shard -> revision of our entry
+	metrics *Metrics       // optional
 }
 
 // NewLeases returns the leases of replica id on the lease bucket.
@@ -124,7 +125,9 @@ func (l *Leases) Renew(ctx context.Context) error {
 			return err
 		}
 	}
-	leasesHeld.Set(float64(len(l.owned)))
+	if l.metrics != nil {
+		l.metrics.leasesHeld.Set(float64(len(l.owned)))
+	}
 	return nil
 }
 
@@ -139,7 +142,9 @@ func (l *Leases) release() {
 		delete(l.owned, shard)
 	}
 	_ = l.kv.Delete(ctx, "member."+l.id)
-	leasesHeld.Set(0)
+	if l.metrics != nil {
+		l.metrics.leasesHeld.Set(0)
+	}
 }
 
 // Holds reports whether this replica polls the sources at rawURL's host.

@@ -169,6 +169,7 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		if err != nil {
 			return nil, nil, err
 		}
+		in.UseMetrics(ingest.NewMetrics(o.registry))
 		run = append(run, in.Run)
 	}
 	if want("classify") {
