@@ -112,7 +112,8 @@ func Run(ctx context.Context, o Options) (err error) {
 		return fmt.Errorf("http: %w", err)
 	}
 	hl := health{nc: nc, js: js, services: o.Services, pub: pub}
-	srv := httpserver.New(handler(hl, o.registry, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc)), httpserver.DefaultLimits())
+	routes := handler(hl, o.registry, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc))
+	srv := httpserver.New(httpserver.Instrument(o.registry, routes), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)

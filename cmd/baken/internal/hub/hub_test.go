@@ -261,7 +261,8 @@ func TestHubEndToEnd(t *testing.T) {
 	}
 	metrics := string(h.get(t, "/metrics"))
 	for _, m := range []string{`baken_stage_messages_total{result="ok",stage="classify"}`, `baken_stage_messages_total{result="ok",stage="dedup"}`,
-		`baken_stage_handler_seconds_bucket{stage="dedup"`, "go_build_info", "baken_ingest_fetches_total"} {
+		`baken_stage_handler_seconds_bucket{stage="dedup"`, "go_build_info", "baken_ingest_fetches_total",
+		`baken_http_requests_total{route="GET /api/sources",status="200"}`} {
 		if !strings.Contains(metrics, m) {
 			t.Errorf("/metrics lacks %s", m)
 		}
