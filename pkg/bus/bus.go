@@ -44,6 +44,10 @@ const (
 	// LeaseBucket holds which ingest replica polls which sources; an
 	// entry not renewed within the bucket's TTL (Options.LeaseTTL) lapses.
 	LeaseBucket = "baken_ingest_leases"
+	// WebSubBucket holds the WebSub subscriptions, WebSubClaimsBucket which
+	// replica pushes which update to whom (kept a day).
+	WebSubBucket       = "baken_websub"
+	WebSubClaimsBucket = "baken_websub_claims"
 )
 
 // Options size the streams.
@@ -89,6 +93,8 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention},
 		{Bucket: OverridesBucket, Description: "editors' overrides per item"},
 		{Bucket: LeaseBucket, Description: "ingest replicas' leases on the sources", TTL: o.LeaseTTL},
+		{Bucket: WebSubBucket, Description: "WebSub subscriptions"},
+		{Bucket: WebSubClaimsBucket, Description: "WebSub deliveries claimed", TTL: 24 * time.Hour},
 	}
 	for _, cfg := range buckets {
 		cfg.Storage = jetstream.FileStorage
