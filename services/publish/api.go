@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
@@ -22,7 +23,7 @@ type itemResponse struct {
 // serveItem answers GET /api/items/{id}: the item after overrides, with
 // its themes (scores and matched terms) and the overrides in force.
 func (p *Publisher) serveItem(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id := itemID(r.PathValue("id"))
 	it, shown, ok := p.view.Item(id)
 	if !ok {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + id})
@@ -110,4 +111,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// itemID reads an item id in any form the feeds show it: the id itself,
+// the urn:uuid: of RSS guids, Atom and JSON ids, or urn:baken:.
+func itemID(s string) string {
+	switch {
+	case strings.HasPrefix(s, "urn:uuid:"):
+		return strings.ReplaceAll(strings.TrimPrefix(s, "urn:uuid:"), "-", "")
+	case strings.HasPrefix(s, "urn:baken:"):
+		return strings.TrimPrefix(s, "urn:baken:")
+	}
+	return s
 }

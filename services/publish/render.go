@@ -27,6 +27,7 @@ type feedInfo struct {
 	Title   string
 	SelfURL string // absolute URL of this document
 	HomeURL string // the HTML index
+	HubURL  string // the WebSub hub, "" without one
 	Updated time.Time
 }
 
@@ -89,14 +90,14 @@ type rssDoc struct {
 
 type rssChannel struct {
 	*feeds.RssFeed
-	AtomLink rssAtomLink `xml:"atom:link"`
-	Items    []*rssItem  `xml:"item"`
+	AtomLinks []rssAtomLink `xml:"atom:link"`
+	Items     []*rssItem    `xml:"item"`
 }
 
 type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type rssItem struct {
@@ -121,7 +122,10 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 			LastBuildDate: info.Updated.Format(time.RFC1123Z),
 			Generator:     "Baken",
 		},
-		AtomLink: rssAtomLink{Href: info.SelfURL, Rel: "self", Type: "application/rss+xml"},
+		AtomLinks: []rssAtomLink{{Href: info.SelfURL, Rel: "self", Type: "application/rss+xml"}},
+	}
+	if info.HubURL != "" {
+		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Href: info.HubURL, Rel: "hub"})
 	}
 	for i := range items {
 		it := &items[i]
@@ -193,6 +197,9 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 			{Href: info.SelfURL, Rel: "self", Type: "application/atom+xml"},
 			{Href: info.HomeURL, Rel: "alternate", Type: "text/html"},
 		},
+	}
+	if info.HubURL != "" {
+		f.Links = append(f.Links, feeds.AtomLink{Href: info.HubURL, Rel: "hub"})
 	}
 	for i := range items {
 		it := &items[i]
@@ -269,6 +276,9 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 			FeedUrl:     info.SelfURL,
 		},
 		Items: []*jsonItem{},
+	}
+	if info.HubURL != "" {
+		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: info.HubURL}}
 	}
 	for i := range items {
 		it := &items[i]
