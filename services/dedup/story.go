@@ -75,7 +75,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 		}
 		h := uint32(fnvOffset.add(t.word).sum() >> 32)
 		switch {
-		case figure(t.word):
+		case figure(t.word) && !t.spelled:
 			if distinctive(t.word) {
 				sp.Distinct = append(sp.Distinct, h)
 				if t.title {
@@ -86,7 +86,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 			if t.title {
 				sp.TitleFigures = append(sp.TitleFigures, h)
 			}
-		case t.fact && !isDateWord(t.word):
+		case t.fact && !t.spelled && !isDateWord(t.word):
 			sp.Names = append(sp.Names, h)
 			if t.title {
 				sp.TitleNames = append(sp.TitleNames, h)
