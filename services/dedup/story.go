@@ -66,7 +66,13 @@ const (
 func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 	sp := &StoryPrint{Source: it.Source}
 	var nl, en int
-	for _, t := range toks {
+	for i, t := range toks {
+		if k, ok := namedYear(toks, i); ok {
+			sp.Distinct = append(sp.Distinct, k)
+			if t.title {
+				sp.TitleDistinct = append(sp.TitleDistinct, k)
+			}
+		}
 		switch functionWord[t.word] {
 		case 1:
 			nl++
@@ -114,6 +120,29 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 		*s = slices.Compact(*s)
 	}
 	return sp
+}
+
+// namedYear reports, for a year, whether it names an edition with the
+// word it qualifies: "jaarverslag 2022", "het jaarverslag over 2022",
+// "Veiligheidsmonitor 2023" say which report, where "in 2017" or "sinds
+// 2021" do not; its key is that word (cut like Words) with the year.
+func namedYear(toks []token, i int) (uint32, bool) {
+	t := toks[i]
+	if t.spelled || !figure(t.word) || distinctive(t.word) || strings.Trim(t.word, "0") == "" {
+		return 0, false
+	}
+	j := i - 1
+	if j >= 0 && functionWord[toks[j].word] != 0 && toks[j].sentence == t.sentence {
+		j-- // "jaarverslag over 2022"
+	}
+	if j < 0 || toks[j].sentence != t.sentence || toks[j].number || functionWord[toks[j].word] != 0 || utf8.RuneCountInString(toks[j].word) < 5 {
+		return 0, false
+	}
+	w := toks[j].word
+	if len(w) > stemLetters {
+		w = w[:stemLetters]
+	}
+	return uint32(fnvOffset.add("\x00year").add(w).add(t.word).sum() >> 32), true
 }
 
 // figure reports whether a folded word is a figure of two digits or more.
