@@ -45,7 +45,11 @@ type StoryPrint struct {
 	Lang         string   `json:"lang,omitempty"`
 	// Distinct are the figures that are neither years nor round: 750, 42,
 	// 1457, not 2021 or 000.
-	Distinct      []uint32 `json:"distinct,omitempty"`
+	Distinct []uint32 `json:"distinct,omitempty"`
+	// Editions are the distinct figures that are years naming an edition
+	// ("jaarverslag 2022"): one source's two items on one edition are two
+	// items.
+	Editions      []uint32 `json:"editions,omitempty"`
 	TitleDistinct []uint32 `json:"title_distinct,omitempty"`
 	// TitleWords are the informative words of the title (four letters or
 	// more, cut like Words).
@@ -69,6 +73,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 	for i, t := range toks {
 		if k, ok := namedYear(toks, i); ok {
 			sp.Distinct = append(sp.Distinct, k)
+			sp.Editions = append(sp.Editions, k)
 			if t.title {
 				sp.TitleDistinct = append(sp.TitleDistinct, k)
 			}
@@ -98,7 +103,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 				sp.TitleNames = append(sp.TitleNames, h)
 			}
 		}
-		if n := utf8.RuneCountInString(t.word); n >= 4 && functionWord[t.word] == 0 && !figure(t.word) {
+		if n := utf8.RuneCountInString(t.word); (n >= 4 || t.fact && !t.number) && functionWord[t.word] == 0 && !figure(t.word) {
 			w := t.word
 			if len(w) > stemLetters {
 				w = w[:stemLetters]
@@ -115,7 +120,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 	if en > nl {
 		sp.Lang = "en"
 	}
-	for _, s := range []*[]uint32{&sp.Words, &sp.Names, &sp.Figures, &sp.TitleNames, &sp.TitleFigures, &sp.Distinct, &sp.TitleDistinct, &sp.TitleWords} {
+	for _, s := range []*[]uint32{&sp.Words, &sp.Names, &sp.Figures, &sp.TitleNames, &sp.TitleFigures, &sp.Distinct, &sp.Editions, &sp.TitleDistinct, &sp.TitleWords} {
 		slices.Sort(*s)
 		*s = slices.Compact(*s)
 	}
@@ -132,8 +137,8 @@ func namedYear(toks []token, i int) (uint32, bool) {
 		return 0, false
 	}
 	j := i - 1
-	if j >= 0 && functionWord[toks[j].word] != 0 && toks[j].sentence == t.sentence {
-		j-- // "jaarverslag over 2022"
+	if j >= 0 && (toks[j].word == "over" || toks[j].word == "van") && toks[j].sentence == t.sentence {
+		j-- // "jaarverslag over 2022", not "eerst sinds 2021"
 	}
 	if j < 0 || toks[j].sentence != t.sentence || toks[j].number || functionWord[toks[j].word] != 0 || utf8.RuneCountInString(toks[j].word) < 5 {
 		return 0, false
@@ -177,7 +182,11 @@ func sameStory(a, b *StoryPrint) bool {
 	}
 	short := min(len(a.Words), len(b.Words))
 	words := short > 0 && float64(common32(a.Words, b.Words)) >= minStoryWords*float64(short)
-	switch shared := common32(a.Distinct, b.Distinct); {
+	shared := common32(a.Distinct, b.Distinct)
+	if a.Source == b.Source {
+		shared -= common32(a.Editions, b.Editions)
+	}
+	switch {
 	case shared >= 2:
 		return true
 	case shared == 1:
@@ -190,17 +199,25 @@ func sameStory(a, b *StoryPrint) bool {
 		short > 0 && float64(common32(a.Words, b.Words)) >= minStoryTitleWords*float64(short)
 }
 
-// agree reports whether the figures of a and b can be of one event: when
-// both state distinct figures they share one, and neither has one in its
-// title that the other's text lacks.
+// agree reports whether the figures of a and b can be of one event
+// (figuresFit) and neither has one in its title that the other's text
+// lacks: the figure in a headline is the news.
 func agree(a, b *StoryPrint) bool {
+	return figuresFit(a, b) && missing(a.TitleDistinct, b.Distinct) == 0 && missing(b.TitleDistinct, a.Distinct) == 0
+}
+
+// figuresFit reports whether the figures of a and b do not contradict:
+// when both state distinct figures they share one. A later report of a
+// story is checked this way against the story's first report: a figure
+// one of them leaves out is no contradiction.
+func figuresFit(a, b *StoryPrint) bool {
 	switch {
 	case a == nil || b == nil:
 		return false
 	case len(a.Distinct) > 0 && len(b.Distinct) > 0 && common32(a.Distinct, b.Distinct) == 0:
 		return false
 	}
-	return missing(a.TitleDistinct, b.Distinct) == 0 && missing(b.TitleDistinct, a.Distinct) == 0
+	return true
 }
 
 // missing counts the values of want that have lacks.
@@ -305,7 +322,7 @@ func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (stri
 			if err != nil {
 				return "", err
 			}
-			if ok && first.print != nil && (!agree(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
+			if ok && first.print != nil && (!figuresFit(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
 				continue
 			}
 		}

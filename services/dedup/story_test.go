@@ -40,6 +40,18 @@ func TestSameStory(t *testing.T) {
 			report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
 		{"years only, one source: no story", report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 met cijfers over 2023."),
 			report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 over veiligheid in 2023."), false},
+		{"one edition (jaarverslag 2022), two sources", reportBy("blik", "AIVD: complottheorieën over elite zijn bedreiging voor Nederland",
+			"Anti-institutioneel extremisme is een ernstige dreiging voor Nederland. Dit meldt de AIVD in haar jaarverslag 2022. De AIVD ziet extremisten die zich richten tegen de overheid en instituties."),
+			reportBy("nh", "AIVD: complottheorieën over machtige elite ernstige dreiging",
+				"Complottheorieën over een kwaadaardige elite vormen op lange termijn een ernstige dreiging voor Nederland. Dat concludeert de AIVD in het jaarverslag over 2022: extremisten richten zich tegen instituties."), true},
+		{"another edition (jaarverslag 2021)", reportBy("blik", "AIVD: complottheorieën over elite zijn bedreiging voor Nederland",
+			"Anti-institutioneel extremisme is een ernstige dreiging voor Nederland. Dit meldt de AIVD in haar jaarverslag 2022. De AIVD ziet extremisten die zich richten tegen de overheid en instituties."),
+			reportBy("nh", "AIVD: complottheorieën over machtige elite ernstige dreiging",
+				"Complottheorieën over een kwaadaardige elite vormen op lange termijn een ernstige dreiging voor Nederland. Dat concludeert de AIVD in het jaarverslag over 2021: extremisten richten zich tegen instituties."), false},
+		{"a short name in both headlines", reportBy("anp", "Incident in centrum Ede is gijzeling van meerdere personen",
+			"In het centrum van Ede is een gijzeling gaande, bevestigt een woordvoerder van de gemeente. De gijzeling betreft meerdere personen, meldt de politie."),
+			reportBy("upday", "Incident in centrum Ede is gijzeling, grote politie-inzet",
+				"Bij de gijzeling in Ede is geen sprake van een terroristisch motief, meldt de politie. De politie meldt dat het gaat om meerdere personen die zijn gegijzeld."), true},
 		{"nothing known", nil, nl, false},
 	}
 	for _, tt := range tests {
@@ -107,6 +119,27 @@ func TestMatcherStories(t *testing.T) {
 		}
 		if opts != nil && grouped != 0 {
 			t.Errorf("stories off: %d reports joined a story", grouped)
+		}
+	}
+}
+
+func TestNamedYear(t *testing.T) {
+	tests := []struct {
+		text string
+		want int // editions found
+	}{
+		{"Dit meldt de AIVD in haar jaarverslag 2022.", 1},
+		{"Dat staat in het jaarverslag over 2022 van de dienst.", 1},
+		{"Dat meldt het CBS op basis van de Veiligheidsmonitor 2023.", 1},
+		{"In 2017 gaf een derde van de Nederlanders aan zich onveilig te voelen.", 0},
+		{"Het aantal is voor het eerst sinds 2021 weer toegenomen.", 0},
+		{"Op 1 februari 2024 is er een sessie.", 0},
+		{"De kwekerij had 1457 planten.", 0},
+	}
+	for _, tt := range tests {
+		it := item.Item{Summary: tt.text}
+		if got := len(newStoryPrint(it, tokenize(it)).Editions); got != tt.want {
+			t.Errorf("%q: %d editions, want %d", tt.text, got, tt.want)
 		}
 	}
 }
