@@ -98,17 +98,14 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 				sp.TitleFigures = append(sp.TitleFigures, h)
 			}
 		case t.fact && !t.spelled && !isDateWord(t.word):
-			sp.Names = append(sp.Names, h)
+			n := stem(t.word) // "Nederlanders" and "Nederland", "Rotterdamse" and "Rotterdam"
+			sp.Names = append(sp.Names, n)
 			if t.title {
-				sp.TitleNames = append(sp.TitleNames, h)
+				sp.TitleNames = append(sp.TitleNames, n)
 			}
 		}
 		if n := utf8.RuneCountInString(t.word); (n >= 4 || t.fact && !t.number) && functionWord[t.word] == 0 && !figure(t.word) {
-			w := t.word
-			if len(w) > stemLetters {
-				w = w[:stemLetters]
-			}
-			h := uint32(fnvOffset.add(w).sum() >> 32)
+			h := stem(t.word)
 			if n >= 5 {
 				sp.Words = append(sp.Words, h)
 			}
@@ -148,6 +145,14 @@ func namedYear(toks []token, i int) (uint32, bool) {
 		w = w[:stemLetters]
 	}
 	return uint32(fnvOffset.add("\x00year").add(w).add(t.word).sum() >> 32), true
+}
+
+// stem hashes the first stemLetters bytes of a folded word.
+func stem(w string) uint32 {
+	if len(w) > stemLetters {
+		w = w[:stemLetters]
+	}
+	return uint32(fnvOffset.add(w).sum() >> 32)
 }
 
 // figure reports whether a folded word is a figure of two digits or more.
