@@ -194,8 +194,14 @@ func sameStory(a, b *StoryPrint) bool {
 	switch {
 	case shared >= 2:
 		return true
+	case shared == 1 && a.Lang == b.Lang:
+		return common32(a.Names, b.Names) >= minStoryNames && words
 	case shared == 1:
-		return a.Lang == b.Lang && common32(a.Names, b.Names) >= minStoryNames && words
+		// A translation by another source keeps the figures: the same one
+		// in both headlines, and none other in either text ("Dreigingsbeeld
+		// Terrorisme Nederland 54", "Terrorist Threat Assessment for the
+		// Netherlands 54").
+		return a.Source != b.Source && len(a.TitleDistinct) > 0 && slices.Equal(a.TitleDistinct, b.TitleDistinct) && slices.Equal(a.Distinct, b.Distinct)
 	}
 	// No distinct figure in common: two sources (one source's two items
 	// on a template are two items), headlines that tell the same news (four

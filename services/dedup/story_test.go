@@ -52,6 +52,18 @@ func TestSameStory(t *testing.T) {
 			"In het centrum van Ede is een gijzeling gaande, bevestigt een woordvoerder van de gemeente. De gijzeling betreft meerdere personen, meldt de politie."),
 			reportBy("upday", "Incident in centrum Ede is gijzeling, grote politie-inzet",
 				"Bij de gijzeling in Ede is geen sprake van een terroristisch motief, meldt de politie. De politie meldt dat het gaat om meerdere personen die zijn gegijzeld."), true},
+		{"translation: the headline's one figure", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv-english", "Terrorist Threat Assessment for the Netherlands 54",
+				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), true},
+		{"translation: another figure in one text", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv-english", "Terrorist Threat Assessment for the Netherlands 54",
+				"Seven individuals were arrested on 27 September. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
+		{"translation: one source", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv", "Terrorist Threat Assessment for the Netherlands 54",
+				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
 		{"nothing known", nil, nl, false},
 	}
 	for _, tt := range tests {
