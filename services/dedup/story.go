@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -55,6 +56,9 @@ type StoryPrint struct {
 	// more, cut like Words).
 	TitleWords []uint32 `json:"title_words,omitempty"`
 	Source     string   `json:"source,omitempty"`
+	// Published is the item's publication time in Unix seconds, 0 when
+	// the source gave none (a first-seen time proves nothing).
+	Published int64 `json:"published,omitempty"`
 }
 
 const (
@@ -65,10 +69,18 @@ const (
 	minStoryTitleWords = 0.45
 	minStoryNames      = 2
 	stemLetters        = 6
+	// storyWindow is how far apart in publication time two reports of one
+	// story can be: an event's reports and a release's rewrites come
+	// within days, a look-alike (the same road a year later, the same
+	// town's aftermath a week on, the next edition) later.
+	storyWindow = 3 * 24 * time.Hour
 )
 
 func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 	sp := &StoryPrint{Source: it.Source}
+	if !it.Published.IsZero() && !it.DateGuessed {
+		sp.Published = it.Published.Unix()
+	}
 	var nl, en int
 	for i, t := range toks {
 		if k, ok := namedYear(toks, i); ok {
@@ -182,7 +194,7 @@ func isDateWord(w string) bool { _, ok := dateOrNumberWords[w]; return ok }
 // figures agree (see StoryPrint) and they share two of them, or one and two
 // names and most of their words.
 func sameStory(a, b *StoryPrint) bool {
-	if !agree(a, b) {
+	if !agree(a, b) || apart(a, b) {
 		return false
 	}
 	short := min(len(a.Words), len(b.Words))
@@ -229,6 +241,16 @@ func figuresFit(a, b *StoryPrint) bool {
 		return false
 	}
 	return true
+}
+
+// apart reports whether a and b were both published, more than storyWindow
+// apart.
+func apart(a, b *StoryPrint) bool {
+	if a.Published == 0 || b.Published == 0 {
+		return false
+	}
+	d := time.Duration(a.Published-b.Published) * time.Second
+	return d > storyWindow || -d > storyWindow
 }
 
 // missing counts the values of want that have lacks.
@@ -333,7 +355,7 @@ func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (stri
 			if err != nil {
 				return "", err
 			}
-			if ok && first.print != nil && (!figuresFit(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
+			if ok && first.print != nil && (!figuresFit(first.print.Story, fp.Story) || apart(first.print.Story, fp.Story) || conflicts(fp.Facts, first.print.Facts)) {
 				continue
 			}
 		}

@@ -19,13 +19,21 @@ func TestSameStory(t *testing.T) {
 	carnaval := "Steden waar carnaval groots wordt gevierd, zien de laatste jaren een toename van het aantal bezoekers. De gemeenten treffen daarom extra maatregelen om de hossende carnavalsvierders voldoende ruimte te bieden."
 	nl := report("Al zeker 42 minderjarige bommenleggers aangehouden",
 		"Alleen dit jaar al zijn er zeker 42 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 11 jaar oud.")
+	tr := report("At least 42 underage bombers arrested",
+		"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old.")
+	day := time.Date(2024, 3, 30, 9, 0, 0, 0, time.UTC)
+	// dated is sp as if its item was published at t (guessed: the first-seen time).
+	dated := func(sp *StoryPrint, t time.Time, guessed bool) *StoryPrint {
+		c := *sp
+		c.Published = newStoryPrint(item.Item{Published: t, DateGuessed: guessed}, nil).Published
+		return &c
+	}
 	tests := []struct {
 		name string
 		a, b *StoryPrint
 		want bool
 	}{
-		{"translation: two figures in common", nl, report("At least 42 underage bombers arrested",
-			"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old."), true},
+		{"translation: two figures in common", nl, tr, true},
 		{"other figures: another event", nl, report("Al zeker 35 minderjarige bommenleggers aangehouden",
 			"Alleen dit jaar al zijn er zeker 35 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 12 jaar oud."), false},
 		{"more figures, the titles' in the other", nl, report("Al zeker 42 minderjarige bommenleggers aangehouden, 11 in Rotterdam",
@@ -64,6 +72,10 @@ func TestSameStory(t *testing.T) {
 			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
 			reportBy("nctv", "Terrorist Threat Assessment for the Netherlands 54",
 				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
+		{"published two days apart", dated(nl, day, false), dated(tr, day.Add(48*time.Hour), false), true},
+		{"published ten days apart: another event", dated(nl, day, false), dated(tr, day.Add(240*time.Hour), false), false},
+		{"a year apart", dated(tr, day.AddDate(1, 0, 0), false), dated(nl, day, false), false},
+		{"a first-seen time proves nothing", dated(nl, day, false), dated(tr, day.Add(240*time.Hour), true), true},
 		{"nothing known", nil, nl, false},
 	}
 	for _, tt := range tests {
