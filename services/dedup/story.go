@@ -209,11 +209,11 @@ func sameStory(a, b *StoryPrint) bool {
 	case shared == 1 && a.Lang == b.Lang:
 		return common32(a.Names, b.Names) >= minStoryNames && words
 	case shared == 1:
-		// A translation by another source keeps the figures: the same one
-		// in both headlines, and none other in either text ("Dreigingsbeeld
-		// Terrorisme Nederland 54", "Terrorist Threat Assessment for the
-		// Netherlands 54").
-		return a.Source != b.Source && len(a.TitleDistinct) > 0 && slices.Equal(a.TitleDistinct, b.TitleDistinct) && slices.Equal(a.Distinct, b.Distinct)
+		// A translation or a report in another language by another source
+		// keeps the figures: the same one, in a headline ("Dreigingsbeeld
+		// Terrorisme Nederland 54", "the NCTV stated in their 54th terrorism
+		// threat assessment"), and none other in either text.
+		return a.Source != b.Source && len(a.TitleDistinct)+len(b.TitleDistinct) > 0 && slices.Equal(a.Distinct, b.Distinct)
 	}
 	// No distinct figure in common: two sources (one source's two items
 	// on a template are two items), headlines that tell the same news (four
