@@ -51,10 +51,13 @@ func NewFingerprint(it item.Item) *Fingerprint {
 		body++
 	}
 	fp := &Fingerprint{Shingles: shingleSet(seq), Body: make([]uint32, len(seq)-body), Facts: facts(toks, it.Places), Story: newStoryPrint(it, toks)}
-	topics := map[uint32]bool{}
+	var topics []uint32 // the title's words, cut like a story's
 	for _, t := range toks {
-		if t.title && len(t.word) >= 4 && functionWord[t.word] == 0 {
-			topics[stem(t.word)] = true
+		if !t.title {
+			break
+		}
+		if len(t.word) >= 4 && functionWord[t.word] == 0 {
+			topics = append(topics, stem(t.word))
 		}
 	}
 	for i, h := range seq[body:] {
@@ -62,7 +65,7 @@ func NewFingerprint(it item.Item) *Fingerprint {
 		fact, topic := false, false
 		for _, t := range toks[body+i : body+i+shingleWords] {
 			fact = fact || t.fact
-			topic = topic || topics[stem(t.word)]
+			topic = topic || len(topics) > 0 && slices.Contains(topics, stem(t.word))
 		}
 		if fact {
 			fp.BodyFacts = append(fp.BodyFacts, uint32(i))
