@@ -18,18 +18,24 @@ import (
 // another city, the same road a year later) must stay apart, and what tells
 // them apart are their facts. A report joins a story when:
 //
-//   - its distinct figures (two digits or more, not a year, not "000":
-//     750, 42, 1457) agree with the story's: when both state some they
-//     share one, and neither has one in its title that the other lacks;
-//   - no fact conflicts (facts.go), also with the story's first report;
+//   - its distinct figures (in digits, two or more, not a year, not
+//     "000": 750, 42, 1457, "54th"; or a year naming an edition:
+//     namedYear) agree with the story's: when both state some they share
+//     one, and neither has one in its title that the other lacks;
+//   - no fact conflicts (facts.go), and when both were published (the
+//     source's time, not a first-seen one) they are at most storyWindow
+//     apart; both also hold against the story's first report, with its
+//     figures not contradicting (figuresFit);
 //   - they share two distinct figures (in any language: "42 minderjarige
 //     bommenleggers", "42 underage bombers"); or one, two names
-//     (capitalised words not opening a sentence) and at least
-//     minStoryWords of the informative words of the shorter text (five
-//     letters or more, no function word, cut to their first six letters);
-//     or, from two sources, minTitleWords informative words of their
-//     titles and minStoryTitleWords of their words. One source's two items
-//     on one template are two items.
+//     (capitalised words not opening a sentence, cut like words) and at
+//     least minStoryWords of the informative words of the shorter text
+//     (five letters or more, no function word, cut to their first six
+//     letters); or, in two languages from two sources, the same distinct
+//     figures with one in a headline; or, from two sources,
+//     minTitleWords words of their titles (four letters or more, or a
+//     name) and minStoryTitleWords of their words. One source's two items
+//     on one template, or on one edition, are two items.
 //
 // The thresholds sit inside ranges that gave the same result on the real
 // devset as a whole (words 0.2-0.35 with a figure; title words 4, words
