@@ -32,7 +32,8 @@ import (
 //     least minStoryWords of the informative words of the shorter text
 //     (five letters or more, no function word, cut to their first six
 //     letters); or, in two languages from two sources, the same distinct
-//     figures with one in a headline; or, from two sources,
+//     figures with one in a headline and a headline word in common; or,
+//     from two sources,
 //     minTitleWords words of their titles (four letters or more, or a
 //     name) and minStoryTitleWords of their words. One source's two items
 //     on one template, or on one edition, are two items.
@@ -218,8 +219,11 @@ func sameStory(a, b *StoryPrint) bool {
 		// A translation or a report in another language by another source
 		// keeps the figures: the same one, in a headline ("Dreigingsbeeld
 		// Terrorisme Nederland 54", "the NCTV stated in their 54th terrorism
-		// threat assessment"), and none other in either text.
-		return a.Source != b.Source && len(a.TitleDistinct)+len(b.TitleDistinct) > 0 && slices.Equal(a.Distinct, b.Distinct)
+		// threat assessment"), and none other in either text; and the
+		// headlines share a word (a name, a word both languages have:
+		// "terrorisme", "terrorist").
+		return a.Source != b.Source && len(a.TitleDistinct)+len(b.TitleDistinct) > 0 && slices.Equal(a.Distinct, b.Distinct) &&
+			common32(a.TitleWords, b.TitleWords) > 0
 	}
 	// No distinct figure in common: two sources (one source's two items
 	// on a template are two items), headlines that tell the same news (four
