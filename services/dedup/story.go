@@ -33,10 +33,10 @@ import (
 //     (five letters or more, no function word, cut to their first six
 //     letters); or, in two languages from two sources, the same distinct
 //     figures with one in a headline and a headline word in common; or,
-//     from two sources,
-//     minTitleWords words of their titles (four letters or more, or a
-//     name) and minStoryTitleWords of their words. One source's two items
-//     on one template, or on one edition, are two items.
+//     from two sources, minTitleWords words of their titles (four letters
+//     or more, or a name) and minStoryTitleWords of their words. One
+//     source's two items on one template, or on one edition, are two
+//     items.
 //
 // The thresholds sit inside ranges that gave the same result on the real
 // devset as a whole (words 0.2-0.35 with a figure; title words 4, words
@@ -51,8 +51,8 @@ type StoryPrint struct {
 	TitleNames   []uint32 `json:"title_names,omitempty"`
 	TitleFigures []uint32 `json:"title_figures,omitempty"`
 	Lang         string   `json:"lang,omitempty"`
-	// Distinct are the figures that are neither years nor round: 750, 42,
-	// 1457, not 2021 or 000.
+	// Distinct are the figures in digits that are neither years nor round
+	// (750, 42, 1457, not 2021 or 000), and the Editions.
 	Distinct []uint32 `json:"distinct,omitempty"`
 	// Editions are the distinct figures that are years naming an edition
 	// ("jaarverslag 2022"): one source's two items on one edition are two
@@ -149,7 +149,7 @@ func newStoryPrint(it item.Item, toks []token) *StoryPrint {
 // 2021" do not; its key is that word (cut like Words) with the year.
 func namedYear(toks []token, i int) (uint32, bool) {
 	t := toks[i]
-	if t.spelled || !figure(t.word) || distinctive(t.word) || strings.Trim(t.word, "0") == "" {
+	if t.spelled || !figure(t.word) || distinctive(t.word) || len(t.word) != 4 {
 		return 0, false
 	}
 	j := i - 1
