@@ -35,7 +35,8 @@ func TestDevset(t *testing.T) {
 
 // TestDevsetReal guards the figures on real published texts
 // (testdata/devset-real.jsonl): no two stories ever merged or grouped, no
-// look-alike joined to anything.
+// look-alike joined to anything, and most same-story pairs found (0.67 of
+// all, 6 of 7 reposts when this was written).
 func TestDevsetReal(t *testing.T) {
 	rep, err := Evaluate(readSet(t, "testdata/devset-real.jsonl"))
 	if err != nil {
@@ -50,8 +51,11 @@ func TestDevsetReal(t *testing.T) {
 	if p := rep.StoryPairs.Precision(); p < 1 {
 		t.Errorf("story pair precision %.2f, want 1.00: %q", p, rep.Errors)
 	}
-	if r := rep.StoryPairs.Recall(); r < 0.35 {
-		t.Errorf("story pair recall %.2f, want >= 0.35", r)
+	if r := rep.StoryPairs.Recall(); r < 0.6 {
+		t.Errorf("story pair recall %.2f, want >= 0.60", r)
+	}
+	if k := rep.StoryKinds["repost"]; k == nil || k.Recall() < 0.8 {
+		t.Errorf("repost story pairs %+v, want recall >= 0.80", k)
 	}
 	if k := rep.Kinds["lookalike"]; k[0] != k[1] || k[1] == 0 {
 		t.Errorf("look-alikes: %d of %d kept apart", k[0], k[1])

@@ -32,16 +32,26 @@ func facts(toks []token, places []string) []uint64 {
 			j++
 		}
 		// A run at the end of the text may have been cut short (a summary
-		// that stops at "op 12"): it proves nothing.
+		// that stops at "op 12"): it proves nothing. A context lies within
+		// the fact's sentence (the title is one of its own), and holds
+		// whether the fact is a figure or date or a name: "de politie 150"
+		// and "de politie Oost-Nederland" are not one slot filled twice.
 		if j+2 <= len(toks) {
+			s := toks[i].sentence
 			v := fnvOffset
 			for _, t := range toks[i:j] {
 				v = v.add(t.word)
 			}
 			val := v.sum()
-			out = append(out, fact(fnvOffset.add("\x00after").add(toks[j].word).add(toks[j+1].word).sum(), val))
-			if i >= 2 {
-				out = append(out, fact(fnvOffset.add("\x00before").add(toks[i-2].word).add(toks[i-1].word).sum(), val))
+			kind := "\x00name"
+			if toks[i].number {
+				kind = "\x00number"
+			}
+			if toks[j+1].sentence == s {
+				out = append(out, fact(fnvOffset.add("\x00after").add(kind).add(toks[j].word).add(toks[j+1].word).sum(), val))
+			}
+			if i >= 2 && toks[i-2].sentence == s {
+				out = append(out, fact(fnvOffset.add("\x00before").add(kind).add(toks[i-2].word).add(toks[i-1].word).sum(), val))
 			}
 		}
 		i = j

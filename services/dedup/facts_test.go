@@ -15,7 +15,9 @@ func TestTokenizeFacts(t *testing.T) {
 	}{
 		{"Geregistreerde criminaliteit stijgt met 2% in de eerste elf maanden",
 			"In de eerste tien maanden van 2023 stijgt in Midden-Nederland de criminaliteit met 2%.",
-			[]string{"2", "eerste", "elf", "eerste", "tien", "2023", "midden", "nederland", "2"}},
+			[]string{"2", "eerste", "11", "eerste", "10", "2023", "midden", "nederland", "2"}},
+		{"Terrorist threat assessment 54", "The 54th assessment, de 54ste, het 3e: veertig terabyte.",
+			[]string{"54", "54", "54", "3", "40"}},
 		{"Save the date 4 april", "Op donderdag 1 februari 2024 om 13:15 uur organiseert bureau RVS een sessie.",
 			[]string{"4", "april", "donderdag", "1", "februari", "2024", "13", "15", "rvs"}},
 		{"Werf jij al Burgernetdeelnemers?", "Volg het voorbeeld van (o.a.) Utrecht. Utrecht pakt uit! En ook De Bilt.",
@@ -52,6 +54,10 @@ func TestConflicts(t *testing.T) {
 		{"a place added elsewhere", base, base + " Ook in Amersfoort volgt een sessie voor gemeenten en partners.", false},
 		{"a name dropped", base, strings.Replace(base, " in Utrecht", "", 1), false},
 		{"a date before the text", base, "Den Haag, 14 december - " + base, false},
+		{"a number word for the figure", "De groep heeft 40 terabyte aan data in handen van de gemeente.", "De groep heeft veertig terabyte aan data in handen van de gemeente.", false},
+		{"another number word", "De groep heeft 40 terabyte aan data in handen van de gemeente.", "De groep heeft dertig terabyte aan data in handen van de gemeente.", true},
+		{"a context across sentences", "De stad is Ede. De politie meldt het incident aan de pers.", "Het bureau meldt ANP. De politie meldt het incident aan de pers.", false},
+		{"a name and a figure in one context", "Zo meldt de politie Oost-Nederland aan de pers van de stad.", "Eerder ontruimde de politie 150 woningen aan de rand van de stad.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

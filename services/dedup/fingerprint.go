@@ -24,6 +24,10 @@ type Fingerprint struct {
 	// BodyFacts are the positions in Body of the shingles that hold a fact
 	// word: a word dropped there is a fact dropped (edited).
 	BodyFacts []uint32 `json:"body_facts,omitempty"`
+	// BodyTopics are the positions in Body of the shingles that hold a
+	// word of the title (cut like a story's words): a word changed there
+	// changes what the text is about (edited).
+	BodyTopics []uint32 `json:"body_topics,omitempty"`
 	// Story is what story detection knows of the text (story.go).
 	Story *StoryPrint `json:"story,omitempty"`
 	// bands are the keys under which the item is filed in the
@@ -47,13 +51,27 @@ func NewFingerprint(it item.Item) *Fingerprint {
 		body++
 	}
 	fp := &Fingerprint{Shingles: shingleSet(seq), Body: make([]uint32, len(seq)-body), Facts: facts(toks, it.Places), Story: newStoryPrint(it, toks)}
+	var topics []uint32 // the title's words, cut like a story's
+	for _, t := range toks {
+		if !t.title {
+			break
+		}
+		if len(t.word) >= 4 && functionWord[t.word] == 0 {
+			topics = append(topics, stem(t.word))
+		}
+	}
 	for i, h := range seq[body:] {
 		fp.Body[i] = uint32(h >> 32)
+		fact, topic := false, false
 		for _, t := range toks[body+i : body+i+shingleWords] {
-			if t.fact {
-				fp.BodyFacts = append(fp.BodyFacts, uint32(i))
-				break
-			}
+			fact = fact || t.fact
+			topic = topic || len(topics) > 0 && slices.Contains(topics, stem(t.word))
+		}
+		if fact {
+			fp.BodyFacts = append(fp.BodyFacts, uint32(i))
+		}
+		if topic {
+			fp.BodyTopics = append(fp.BodyTopics, uint32(i))
 		}
 	}
 	if len(fp.Shingles) >= minShingles {

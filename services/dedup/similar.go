@@ -87,7 +87,7 @@ func compatible(a, b *Fingerprint) bool {
 	if len(short.Body) > len(long.Body) {
 		short, long = long, short
 	}
-	return !conflicts(a.Facts, b.Facts) && !edited(short.Body, long.bodySet()) && !factDropped(long, short.bodySet())
+	return !conflicts(a.Facts, b.Facts) && !edited(short, long.bodySet()) && !factDropped(long, short.bodySet())
 }
 
 // anchor is how many shingles in a row two texts must share before a
@@ -95,45 +95,68 @@ func compatible(a, b *Fingerprint) bool {
 // phrase that an intro happens to share with the story is not one.
 const anchor = 4
 
-// edited reports whether a text, given as the shingles of its body in
-// order, was changed inside the part it shares with another text, given as
-// the set of its body's shingles: a run of shingles the other lacks between
-// two runs of anchor or more it has. A repost adds or cuts at the ends (a
-// new intro, a closing line, a cut summary); a text made from the same
-// template changes words in between, as one toolkit announcement turned
-// into another ("vuurwerk", "wapens").
-func edited(body, other []uint32) bool {
-	shared, gap := 0, 0
+// edited reports whether a text, given by its fingerprint, was changed
+// inside the part it shares with another text, given as the set of its
+// body's shingles: between two runs of anchor or more shingles the other
+// has, a run the other lacks that is more than one word dropped or
+// changed. A repost adds or cuts at the ends (a new intro, a closing line,
+// a cut summary), drops words and may change one word that states no fact
+// ("heeft vandaag het nieuwe" -> "heeft het nieuwe", "overlast" ->
+// "hinder"); a text made from the same template changes words in several
+// places, as one toolkit announcement turned into another ("vuurwerk" ->
+// "wapens", "vuurwerkvrije zones" -> "wapenverbodsgebieden"). A changed
+// fact is an edit (here, and in the facts: conflicts, factDropped).
+func edited(short *Fingerprint, other []uint32) bool {
+	shared, changed := 0, 0
 	seenAnchor := false
-	for _, h := range body {
+	var gap []int
+	for i, h := range short.Body {
 		if _, ok := slices.BinarySearch(other, h); ok {
 			shared++
 			if shared == anchor {
-				if seenAnchor && gap > maxDropGap {
-					return true
+				if seenAnchor && len(gap) > maxDropGap {
+					if len(gap) > shingleWords || changed > 0 || holds(short.BodyFacts, gap) || holds(short.BodyTopics, gap) {
+						return true
+					}
+					changed++ // one word changed
 				}
-				seenAnchor, gap = true, 0
+				seenAnchor, gap = true, gap[:0]
 			}
 			continue
 		}
-		if shared < anchor && !seenAnchor {
+		if !seenAnchor {
 			shared = 0
 			continue
 		}
+		from := i
 		if shared < anchor {
-			gap += shared // shingles shared inside a gap are part of it
+			from = i - shared // shingles shared inside a gap are part of it
+		}
+		for k := from; k <= i; k++ {
+			gap = append(gap, k)
 		}
 		shared = 0
-		gap++
 	}
 	return false
 }
 
-// factDropped reports whether the shorter text dropped a fact word from
-// the part both share: between two runs of anchor shingles it has, the
-// longer has the three shingles of one word it lacks, and they hold a fact
-// ("aan de Slotlaan voor" -> "aan de voor"). Longer additions (a closing
-// line that ends on words of the story) are no drop.
+// holds reports whether one of positions is in marked (BodyFacts,
+// BodyTopics).
+func holds(marked []uint32, positions []int) bool {
+	for _, p := range positions {
+		if _, ok := slices.BinarySearch(marked, uint32(p)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// factDropped reports whether the shorter text dropped or changed a fact
+// word of the part both share: between two runs of anchor shingles it has,
+// the longer has the three shingles of one word it lacks, and they hold a
+// fact ("aan de Slotlaan voor" -> "aan de voor"), or a word of its title
+// that the shorter one changed. Longer additions (a closing line that ends
+// on words of the story) are no drop.
 func factDropped(long *Fingerprint, short []uint32) bool {
 	shared, seenAnchor := 0, false
 	var gap []int
@@ -141,12 +164,9 @@ func factDropped(long *Fingerprint, short []uint32) bool {
 		if _, ok := slices.BinarySearch(short, h); ok {
 			shared++
 			if shared == anchor {
-				if seenAnchor && len(gap) <= shingleWords { // a dropped word's gap
-					for _, g := range gap {
-						if _, ok := slices.BinarySearch(long.BodyFacts, uint32(g)); ok {
-							return true
-						}
-					}
+				if seenAnchor && len(gap) <= shingleWords && // a dropped or changed word's gap
+					(holds(long.BodyFacts, gap) || len(gap) > maxDropGap && holds(long.BodyTopics, gap)) {
+					return true
 				}
 				seenAnchor, gap = true, gap[:0]
 			}
@@ -167,8 +187,8 @@ func factDropped(long *Fingerprint, short []uint32) bool {
 }
 
 // maxDropGap is the longest run of shingles the other text lacks that is
-// not an edit: a word dropped from a shared sentence ("heeft vandaag het
-// nieuwe" -> "heeft het nieuwe") leaves two shingles the other lacks; a
-// word changed or put in leaves three, and a fact dropped is caught by the
-// facts (conflicts).
+// a word dropped from a shared sentence ("heeft vandaag het nieuwe" ->
+// "heeft het nieuwe" leaves two shingles the other lacks); a word changed
+// or put in leaves three (shingleWords), and a fact dropped is caught by
+// the facts (conflicts, factDropped).
 const maxDropGap = 2

@@ -66,13 +66,20 @@ func TestDuplicate(t *testing.T) {
 			text("Nieuwsbrief december 2023", "<p>De laatste nieuwsbrief van het jaar.</p><p>"+dtnText+"</p><p>"+kennisText+"</p><p>Een geslaagde burendag Flevoland! "+burendagText+"</p><p>"+sluitText+"</p>"), false},
 		{"a template with other topic words", text("Maak kennis met de toolkit Aanpak illegaal vuurwerk", toolkitText),
 			text("Maak kennis met de toolkit Aanpak wapenbezit", strings.NewReplacer("omtrent vuurwerk", "omtrent wapens", "vuurwerkvrije zones", "wapenverbodsgebieden").Replace(toolkitText)), false},
-		// A repost that drops a word that states no fact is still a copy;
-		// a changed word (three shingles) is an edit.
+		// A repost that drops or changes a word that states no fact is
+		// still a copy; a changed fact, or words changed in two places,
+		// is an edit.
 		{"one word dropped, no fact", text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), sluit, true},
 		{"one word dropped, no fact, either order", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor veel overlast", 1), "Zeist"), true},
 		{"a figure dropped", sluit, text(sluit.Title, strings.Replace(sluitText, "op 14 november bij", "op november bij", 1), "Zeist"), false},
 		{"a name dropped", sluit, text(sluit.Title, strings.Replace(sluitText, "aan de Slotlaan voor", "aan de voor", 1), "Zeist"), false},
-		{"one word changed", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor hinder", 1), "Zeist"), false},
+		{"one word changed", sluit, text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor hinder", 1), "Zeist"), true},
+		{"one word changed, either order", text(sluit.Title, strings.Replace(sluitText, "zorgt voor overlast", "zorgt voor hinder", 1), "Zeist"), sluit, true},
+		{"words changed in two places", sluit, text(sluit.Title, strings.NewReplacer("zorgt voor overlast", "zorgt voor hinder", "een hoeveelheid harddrugs", "een partij harddrugs").Replace(sluitText), "Zeist"), false},
+		{"a word of the title changed", text("Burgemeester sluit woning aan de Slotlaan", sluitText, "Zeist"),
+			text("Burgemeester sluit woning aan de Slotlaan", strings.Replace(sluitText, "een woning aan", "een bedrijfspand aan", 1), "Zeist"), false},
+		{"a name changed to a word", sluit, text(sluit.Title, strings.Replace(sluitText, "aan de Slotlaan voor", "aan de straat voor", 1), "Zeist"), false},
+		{"a figure changed to a word", sluit, text(sluit.Title, strings.Replace(sluitText, "op 14 november bij", "op zekere november bij", 1), "Zeist"), false},
 		{"the opening with a closing line of its own", text("VNG actualiseert model APV", apvText),
 			text("VNG actualiseert model APV", strings.SplitAfter(apvText, "afgerond.")[0]+" Lees meer over de model APV op vng.nl."), true},
 		{"a newsletter opening with another item", text("Maak kennis met de toolkit", toolkitText),

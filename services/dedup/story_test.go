@@ -19,13 +19,21 @@ func TestSameStory(t *testing.T) {
 	carnaval := "Steden waar carnaval groots wordt gevierd, zien de laatste jaren een toename van het aantal bezoekers. De gemeenten treffen daarom extra maatregelen om de hossende carnavalsvierders voldoende ruimte te bieden."
 	nl := report("Al zeker 42 minderjarige bommenleggers aangehouden",
 		"Alleen dit jaar al zijn er zeker 42 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 11 jaar oud.")
+	tr := report("At least 42 underage bombers arrested",
+		"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old.")
+	day := time.Date(2024, 3, 30, 9, 0, 0, 0, time.UTC)
+	// dated is sp as if its item was published at t (guessed: the first-seen time).
+	dated := func(sp *StoryPrint, t time.Time, guessed bool) *StoryPrint {
+		c := *sp
+		c.Published = newStoryPrint(item.Item{Published: t, DateGuessed: guessed}, nil).Published
+		return &c
+	}
 	tests := []struct {
 		name string
 		a, b *StoryPrint
 		want bool
 	}{
-		{"translation: two figures in common", nl, report("At least 42 underage bombers arrested",
-			"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old."), true},
+		{"translation: two figures in common", nl, tr, true},
 		{"other figures: another event", nl, report("Al zeker 35 minderjarige bommenleggers aangehouden",
 			"Alleen dit jaar al zijn er zeker 35 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 12 jaar oud."), false},
 		{"more figures, the titles' in the other", nl, report("Al zeker 42 minderjarige bommenleggers aangehouden, 11 in Rotterdam",
@@ -40,6 +48,46 @@ func TestSameStory(t *testing.T) {
 			report("Code oranje voor het noordwesten", "Het KNMI waarschuwt voor zware windstoten in Noord-Holland en Friesland."), false},
 		{"years only, one source: no story", report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 met cijfers over 2023."),
 			report("Veiligheidsmonitor 2023", "Het CBS publiceert de Veiligheidsmonitor 2023 over veiligheid in 2023."), false},
+		{"one edition (jaarverslag 2022), two sources", reportBy("blik", "AIVD: complottheorieën over elite zijn bedreiging voor Nederland",
+			"Anti-institutioneel extremisme is een ernstige dreiging voor Nederland. Dit meldt de AIVD in haar jaarverslag 2022. De AIVD ziet extremisten die zich richten tegen de overheid en instituties."),
+			reportBy("nh", "AIVD: complottheorieën over machtige elite ernstige dreiging",
+				"Complottheorieën over een kwaadaardige elite vormen op lange termijn een ernstige dreiging voor Nederland. Dat concludeert de AIVD in het jaarverslag over 2022: extremisten richten zich tegen instituties."), true},
+		{"another edition (jaarverslag 2021)", reportBy("blik", "AIVD: complottheorieën over elite zijn bedreiging voor Nederland",
+			"Anti-institutioneel extremisme is een ernstige dreiging voor Nederland. Dit meldt de AIVD in haar jaarverslag 2022. De AIVD ziet extremisten die zich richten tegen de overheid en instituties."),
+			reportBy("nh", "AIVD: complottheorieën over machtige elite ernstige dreiging",
+				"Complottheorieën over een kwaadaardige elite vormen op lange termijn een ernstige dreiging voor Nederland. Dat concludeert de AIVD in het jaarverslag over 2021: extremisten richten zich tegen instituties."), false},
+		{"a short name in both headlines", reportBy("anp", "Incident in centrum Ede is gijzeling van meerdere personen",
+			"In het centrum van Ede is een gijzeling gaande, bevestigt een woordvoerder van de gemeente. De gijzeling betreft meerdere personen, meldt de politie."),
+			reportBy("upday", "Incident in centrum Ede is gijzeling, grote politie-inzet",
+				"Bij de gijzeling in Ede is geen sprake van een terroristisch motief, meldt de politie. De politie meldt dat het gaat om meerdere personen die zijn gegijzeld."), true},
+		{"translation: the headline's one figure", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv-english", "Terrorist Threat Assessment for the Netherlands 54",
+				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), true},
+		{"translation: another figure in one text", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv-english", "Terrorist Threat Assessment for the Netherlands 54",
+				"Seven individuals were arrested on 27 September. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
+		{"another language: the figure in one headline", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nltimes", "Jihadists, Salafism, extreme right identified as top Dutch terrorist threats",
+				"There is currently no concrete evidence that an attack is being planned, the NCTV stated in their 54th terrorism threat assessment. The threat level remained at three out of five."), true},
+		{"another language: the figure in no headline", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nltimes", "Jihadists, Salafism, extreme right identified as top Dutch terrorist threats",
+				"There is currently no concrete evidence that an attack is being planned, the NCTV stated in their 54th terrorism threat assessment. The threat level remained at three out of five."), false},
+		{"another language: the same figure, headlines apart", reportBy("politie", "Politie: 24 aanhoudingen bij rellen in de binnenstad",
+			"Bij rellen in de binnenstad zijn zaterdagavond 24 mensen aangehouden. De politie zette de ME in."),
+			reportBy("nltimes", "Police detain fans after football match",
+				"Police detained 24 people after the football match on Saturday evening, a spokesperson said."), false},
+		{"translation: one source", reportBy("nctv", "Beleidsbrief Dreigingsbeeld Terrorisme Nederland 54",
+			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
+			reportBy("nctv", "Terrorist Threat Assessment for the Netherlands 54",
+				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
+		{"published two days apart", dated(nl, day, false), dated(tr, day.Add(48*time.Hour), false), true},
+		{"published ten days apart: another event", dated(nl, day, false), dated(tr, day.Add(240*time.Hour), false), false},
+		{"a year apart", dated(tr, day.AddDate(1, 0, 0), false), dated(nl, day, false), false},
+		{"a first-seen time proves nothing", dated(nl, day, false), dated(tr, day.Add(240*time.Hour), true), true},
 		{"nothing known", nil, nl, false},
 	}
 	for _, tt := range tests {
@@ -107,6 +155,27 @@ func TestMatcherStories(t *testing.T) {
 		}
 		if opts != nil && grouped != 0 {
 			t.Errorf("stories off: %d reports joined a story", grouped)
+		}
+	}
+}
+
+func TestNamedYear(t *testing.T) {
+	tests := []struct {
+		text string
+		want int // editions found
+	}{
+		{"Dit meldt de AIVD in haar jaarverslag 2022.", 1},
+		{"Dat staat in het jaarverslag over 2022 van de dienst.", 1},
+		{"Dat meldt het CBS op basis van de Veiligheidsmonitor 2023.", 1},
+		{"In 2017 gaf een derde van de Nederlanders aan zich onveilig te voelen.", 0},
+		{"Het aantal is voor het eerst sinds 2021 weer toegenomen.", 0},
+		{"Op 1 februari 2024 is er een sessie.", 0},
+		{"De kwekerij had 1457 planten.", 0},
+	}
+	for _, tt := range tests {
+		it := item.Item{Summary: tt.text}
+		if got := len(newStoryPrint(it, tokenize(it)).Editions); got != tt.want {
+			t.Errorf("%q: %d editions, want %d", tt.text, got, tt.want)
 		}
 	}
 }
