@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/cmd/baken/internal/fixture"
+	"github.com/bakenhub/baken/pkg/bus"
+)
+
+const mb = 1 << 20
+
+// importRun imports the fixtures into a fresh hub, then restarts it, and
+// measures throughput, memory, disk and restart time, then serving.
+func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fixtures, ref float64, dir string, log *slog.Logger) error {
+	var paths []string
+	for _, f := range set.Feeds {
+		paths = append(paths, "/feeds/"+f.ID+".rss")
+	}
+	cfg, err := writeConfig(dir, fx.url, paths, "@every 1h")
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(dir, "data")
+	h, err := startHub(o.baken, cfg, data)
+	if err != nil {
+		return err
+	}
+	if _, err := h.ready(ctx, 30*time.Second); err != nil {
+		return err
+	}
+	nc, err := nats.Connect(h.nats)
+	if err != nil {
+		_ = h.stop()
+		return fmt.Errorf("nats: %w", err)
+	}
+	js, _ := jetstream.New(nc)
+	start := time.Now()
+	deadline := start.Add(o.importTimeout)
+	var halfRSS int64
+	done := false
+	var stored uint64
+	for time.Now().Before(deadline) {
+		time.Sleep(250 * time.Millisecond)
+		p := progress(ctx, js)
+		stored = p.curated
+		if halfRSS == 0 && p.raw >= uint64(set.Items/2) {
+			halfRSS = h.rss()
+		}
+		if p.raw >= uint64(set.Items) && p.pending == 0 {
+			done = true
+			break
+		}
+	}
+	elapsed := time.Since(start)
+	p := progress(ctx, js)
+	nc.Close()
+	items := viewItems(h.http)
+	fmt.Printf("import: %d of %d items on the raw stream, %d curated messages, %d items in the view, in %s (done: %v)\n",
+		p.raw, set.Items, p.curated, items, elapsed.Round(time.Millisecond), done)
+	rate := float64(p.raw) / elapsed.Seconds()
+	note := ""
+	if !done {
+		note = fmt.Sprintf("cut off after %s with %d of %d items", o.importTimeout, p.raw-p.pending, set.Items)
+		rate = float64(p.raw-min(p.raw, p.pending)) / elapsed.Seconds()
+	}
+	b.add(withRef(row{Figure: "import, end to end", Unit: "items/s", Baken: rate, Target: ">= 5000, >= 0.25x", Met: rate >= 5000 && rate >= 0.25*ref, Note: note}, "gofeed", ref))
+	time.Sleep(2 * time.Second) // let the view settle
+	endRSS := h.rss()
+	b.add(row{Figure: "RSS at half the import", Unit: "MB", Baken: float64(halfRSS) / mb, Target: "<= 300", Met: halfRSS <= 300*mb})
+	b.add(row{Figure: fmt.Sprintf("RSS peak during import (%dk items)", set.Items/1000), Unit: "MB", Baken: float64(h.peakRSS.Load()) / mb, Target: "<= 300", Met: h.peakRSS.Load() <= 300*mb})
+	b.add(row{Figure: "RSS after import", Unit: "MB", Baken: float64(endRSS) / mb, Target: "<= 300, flat", Met: endRSS <= 300*mb})
+	if err := h.stop(); err != nil {
+		return err
+	}
+
+	// Disk beyond the raw and curated text.
+	streams := filepath.Join(data, "jetstream", "$G", "streams")
+	total := dirSize(data)
+	text := dirSize(filepath.Join(streams, bus.RawStream)) + dirSize(filepath.Join(streams, bus.CuratedStream))
+	perItem := float64(total-text) / float64(max(stored, 1)) / 1024
+	fmt.Printf("disk: %.1f MB in all, %.1f MB raw and curated streams, %.1f MB dedup bucket\n", float64(total)/mb, float64(text)/mb, float64(dirSize(filepath.Join(streams, "KV_"+bus.DedupBucket)))/mb)
+	b.add(row{Figure: "disk beyond raw+curated text", Unit: "KB/item", Baken: perItem, Target: "<= 4", Met: perItem <= 4})
+
+	// Restart on the same data.
+	h, err = startHub(o.baken, cfg, data)
+	if err != nil {
+		return err
+	}
+	defer h.stop()
+	took, err := h.ready(ctx, 120*time.Second)
+	if err != nil {
+		return err
+	}
+	b.add(row{Figure: fmt.Sprintf("restart to ready (%dk items)", stored/1000), Unit: "s", Baken: took.Seconds(), Target: "<= 3", Met: took <= 3*time.Second})
+	time.Sleep(3 * time.Second)
+	rss := h.rss()
+	b.add(row{Figure: "RSS after restart", Unit: "MB", Baken: float64(rss) / mb, Target: "<= 300", Met: rss <= 300*mb})
+	return serveRun(ctx, o, b, h, dir)
+}
+
+type status struct{ raw, curated, pending uint64 }
+
+// progress reads how far the pipeline is: messages on the raw and curated
+// streams, and what classify and dedup still have to do.
+func progress(ctx context.Context, js jetstream.JetStream) status {
+	var st status
+	if s, err := js.Stream(ctx, bus.RawStream); err == nil {
+		st.raw = s.CachedInfo().State.Msgs
+	}
+	if s, err := js.Stream(ctx, bus.CuratedStream); err == nil {
+		st.curated = s.CachedInfo().State.Msgs
+	}
+	for _, c := range []struct{ stream, name string }{{bus.RawStream, "classify"}, {bus.ClassifiedStream, "dedup"}} {
+		ci, err := js.Consumer(ctx, c.stream, c.name)
+		if err != nil {
+			st.pending++
+			continue
+		}
+		info := ci.CachedInfo()
+		st.pending += info.NumPending + uint64(info.NumAckPending)
+	}
+	return st
+}
+
+func viewItems(addr string) int {
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Items int `json:"items"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&h)
+	return h.Items
+}
