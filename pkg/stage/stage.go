@@ -30,6 +30,8 @@ type Stage struct {
 	Name    string // durable consumer name and dead-letter subject suffix
 	Stream  string // input
 	Subject string // where outputs go
+	// PerItem publishes each output under Subject + "." + its id.
+	PerItem bool
 	Handler Handler
 	// Published, when set, runs after the outputs are stored and before the
 	// ack: the place to mark state as done.
@@ -92,7 +94,11 @@ func (st *Stage) handle(ctx context.Context, js jetstream.JetStream, msg jetstre
 	outs, err := st.call(ctx, it)
 	if err == nil {
 		for _, out := range outs {
-			if err = Publish(ctx, js, st.Subject, out); err != nil {
+			subject := st.Subject
+			if st.PerItem {
+				subject += "." + out.ID
+			}
+			if err = Publish(ctx, js, subject, out); err != nil {
 				break
 			}
 		}

@@ -43,7 +43,7 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (*Dedupe
 
 // Stage returns the dedup stage: classified items in, curated items out.
 func (d *Deduper) Stage() stage.Stage {
-	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, Handler: d.Handle, Published: d.Published}
+	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published}
 }
 
 // Published clears the pending mark of items now on the curated stream.

@@ -160,5 +160,5 @@ func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"ready": p.Ready(), "items": p.view.Len()})
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": p.Ready(), "items": p.ItemCount()})
 }

@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,7 +11,7 @@ import (
 )
 
 func TestViewKeepsEveryCopy(t *testing.T) {
-	v := NewView()
+	v := NewView(0, nil)
 	it := item.Item{ID: "a", Title: "DTN", Published: time.Now()}
 	withCopy := it
 	withCopy.AlsoAt = []item.Location{{Source: "veiligheidscoalitie", URL: "https://www.veiligheidscoalitie.nl/nieuws/dtn"}}
@@ -23,7 +25,7 @@ func TestViewKeepsEveryCopy(t *testing.T) {
 }
 
 func TestViewMovesItemsBetweenFeeds(t *testing.T) {
-	v := NewView()
+	v := NewView(0, nil)
 	it := item.Item{ID: "a", Title: "x", Published: time.Now(), Themes: []item.Theme{{ID: "ondermijning"}}, Districts: []string{"utrecht-stad"}}
 	v.Put(it)
 	for _, k := range []string{"all", "themes/ondermijning", "districts/utrecht-stad", "themes/ondermijning/districts/utrecht-stad"} {
@@ -47,7 +49,7 @@ func TestViewMovesItemsBetweenFeeds(t *testing.T) {
 }
 
 func TestViewAPIUnhideOutweighsRules(t *testing.T) {
-	v := NewView()
+	v := NewView(0, nil)
 	v.Put(item.Item{ID: "a", Title: "x", Published: time.Now()})
 	hide := curation.Override{ItemID: "a", Action: curation.Hide, Who: "redactie", Why: "rules file"}
 	v.SetRules(curation.Rules{"a": curation.State{}.Add(hide)})
@@ -66,7 +68,7 @@ func TestViewAPIUnhideOutweighsRules(t *testing.T) {
 }
 
 func TestViewIgnoresOlderVersions(t *testing.T) {
-	v := NewView()
+	v := NewView(0, nil)
 	pub := time.Date(2023, 12, 12, 9, 0, 0, 0, time.UTC)
 	newer := item.Item{ID: "a", Title: "Dreigingsniveau naar 4", Published: pub, Updated: pub.Add(time.Hour)}
 	older := item.Item{ID: "a", Title: "Dreigingsniveau", Published: pub,
@@ -76,5 +78,67 @@ func TestViewIgnoresOlderVersions(t *testing.T) {
 	got, _, _ := v.Item("a")
 	if got.Title != newer.Title || len(got.AlsoAt) != 1 {
 		t.Errorf("after a late older version: %q with also_at %v; want the newer text and the copy", got.Title, got.AlsoAt)
+	}
+}
+
+// TestViewWindow: the view keeps a window per feed, reads what it no
+// longer holds through its loader, and says when a window ran short.
+func TestViewWindow(t *testing.T) {
+	base := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	mk := func(i int, theme string) item.Item {
+		return item.Item{ID: fmt.Sprintf("i%03d", i), Title: fmt.Sprint("bericht ", i), Published: base.Add(time.Duration(i) * time.Hour), Themes: []item.Theme{{ID: theme}}}
+	}
+	tests := []struct {
+		name      string
+		window    int
+		items     int
+		hide      []int // hidden after the import, newest first
+		wantAll   []string
+		wantHeld  int
+		wantShort bool
+	}{
+		{name: "unbounded", window: 0, items: 6, wantAll: []string{"i005", "i004", "i003", "i002", "i001", "i000"}, wantHeld: 6},
+		{name: "window keeps the newest", window: 4, items: 10, wantAll: []string{"i009", "i008", "i007", "i006"}, wantHeld: 4},
+		{name: "one hidden: still enough", window: 4, items: 10, hide: []int{8}, wantAll: []string{"i009", "i007", "i006"}, wantHeld: 4},
+		{name: "too many hidden: short", window: 4, items: 10, hide: []int{9, 8, 7}, wantAll: []string{"i006"}, wantHeld: 4, wantShort: true},
+		{name: "hidden before eviction is not short", window: 4, items: 3, hide: []int{2, 1}, wantAll: []string{"i000"}, wantHeld: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored := map[string]item.Item{}
+			v := NewView(tt.window, func(id string) (item.Item, bool, error) {
+				it, ok := stored[id]
+				return it, ok, nil
+			})
+			for i := range tt.items {
+				it := mk(i, "ondermijning")
+				stored[it.ID] = it
+				v.Put(it)
+			}
+			for _, i := range tt.hide {
+				v.SetOverride(mk(i, "").ID, curation.State{}.Add(curation.Override{Action: curation.Hide, Who: "x", Why: "y"}))
+			}
+			var got []string
+			for _, it := range v.Feed("all", 100).Items {
+				got = append(got, it.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.wantAll) {
+				t.Errorf("all = %v, want %v", got, tt.wantAll)
+			}
+			if v.Held() != tt.wantHeld {
+				t.Errorf("held %d items, want %d", v.Held(), tt.wantHeld)
+			}
+			if v.Short() != tt.wantShort {
+				t.Errorf("short = %v, want %v", !tt.wantShort, tt.wantShort)
+			}
+			// Every item is found, held or not, and hidden ones say so.
+			for i := range tt.items {
+				id := mk(i, "").ID
+				_, shown, ok := v.Item(id)
+				if !ok || shown == slices.Contains(tt.hide, i) {
+					t.Errorf("Item(%s) = shown %v, ok %v", id, shown, ok)
+				}
+			}
+		})
 	}
 }

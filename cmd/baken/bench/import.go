@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -75,6 +76,12 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	b.add(withRef(row{Figure: "import, end to end", Unit: "items/s", Baken: rate, Target: ">= 5000, >= 0.25x", Met: rate >= 5000 && rate >= 0.25*ref, Note: note}, "gofeed", ref))
 	time.Sleep(2 * time.Second) // let the view settle
 	endRSS := h.rss()
+	if err := os.MkdirAll(o.out, 0o755); err == nil {
+		name := filepath.Join(o.out, "heap-import.pb.gz")
+		if err := h.profile(name); err == nil {
+			fmt.Printf("heap profile after import: %s (go tool pprof -top %s)\n", name, name)
+		}
+	}
 	b.add(row{Figure: "RSS at half the import", Unit: "MB", Baken: float64(halfRSS) / mb, Target: "<= 300", Met: halfRSS <= 300*mb})
 	b.add(row{Figure: fmt.Sprintf("RSS peak during import (%dk items)", set.Items/1000), Unit: "MB", Baken: float64(h.peakRSS.Load()) / mb, Target: "<= 300", Met: h.peakRSS.Load() <= 300*mb})
 	b.add(row{Figure: "RSS after import", Unit: "MB", Baken: float64(endRSS) / mb, Target: "<= 300, flat", Met: endRSS <= 300*mb})

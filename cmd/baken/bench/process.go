@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -95,6 +96,7 @@ func writeConfig(dir string, base string, paths []string, schedule string) (stri
 type hub struct {
 	cmd      *exec.Cmd
 	http     string // host:port
+	admin    string // host:port of the profiles
 	nats     string // nats://host:port
 	started  time.Time
 	exited   chan error
@@ -121,12 +123,16 @@ func startHub(binary, config, data string) (*hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	adminAddr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	logFile, err := os.Create(data + ".log")
 	if err != nil {
 		return nil, err
 	}
-	h := &hub{http: httpAddr, nats: "nats://" + natsAddr, exited: make(chan error, 1), logFile: logFile, stopPeak: make(chan struct{})}
-	h.cmd = exec.Command(binary, "run", "--config", config, "--data", data, "--http", httpAddr, "--nats-listen", natsAddr, "--log", "json")
+	h := &hub{http: httpAddr, admin: adminAddr, nats: "nats://" + natsAddr, exited: make(chan error, 1), logFile: logFile, stopPeak: make(chan struct{})}
+	h.cmd = exec.Command(binary, "run", "--config", config, "--data", data, "--http", httpAddr, "--nats-listen", natsAddr, "--log", "json", "--admin", adminAddr)
 	h.cmd.Stdout, h.cmd.Stderr = logFile, logFile
 	h.started = time.Now()
 	if err := h.cmd.Start(); err != nil {
@@ -229,4 +235,20 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// profile saves the hub's heap profile (after a GC) as name.
+func (h *hub) profile(name string) error {
+	resp, err := http.Get("http://" + h.admin + "/debug/pprof/heap?gc=1")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
 }

@@ -41,7 +41,10 @@ type Options struct {
 	NATSListen string
 	Replicas   int // stream replicas on a cluster
 	HTTPAddr   string
-	Log        *slog.Logger
+	// AdminAddr, when set, serves Go's profiles (net/http/pprof) on this
+	// loopback address.
+	AdminAddr string
+	Log       *slog.Logger
 	// Listening, when set, is told the HTTP address once it accepts.
 	Listening func(addr string)
 }
@@ -99,6 +102,13 @@ func Run(ctx context.Context, o Options) (err error) {
 		return err
 	}
 
+	if o.AdminAddr != "" {
+		admin, err := startAdmin(o.AdminAddr, log)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+	}
 	ln, err := net.Listen("tcp", o.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
