@@ -339,6 +339,17 @@ func (v *View) Feed(key string, n int) Snapshot {
 	return s
 }
 
+// Version is the version of the feed with the given key: it changes with
+// every change of the feed's items.
+func (v *View) Version(key string) uint64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if f := v.feeds[key]; f != nil {
+		return f.version
+	}
+	return 0
+}
+
 // Keys lists the feeds that have items.
 func (v *View) Keys() []string {
 	v.mu.RLock()
