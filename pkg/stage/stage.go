@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -40,6 +41,10 @@ type Stage struct {
 	MaxDeliver int
 	// Timeout bounds one handler call.
 	Timeout time.Duration
+	// Concurrency is how many messages are handled at once (default 1).
+	// A handler that runs concurrently must store its state with atomic
+	// claims or compare-and-set, as it must for several replicas anyway.
+	Concurrency int
 }
 
 // ErrPermanent marks an error that retrying will not cure.
@@ -71,16 +76,40 @@ func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger
 	// Work continues on a context that outlives ctx, so a shutdown lets
 	// in-flight messages finish instead of failing them half-way.
 	work := context.WithoutCancel(ctx)
-	cc, err := cons.Consume(func(msg jetstream.Msg) { st.handle(work, js, msg, log) })
+	n := max(st.Concurrency, 1)
+	slots := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		if n == 1 {
+			st.handle(work, js, msg, log)
+			return
+		}
+		// Consume calls back one message at a time: hand each to a
+		// worker, waiting for a free one.
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			st.handle(work, js, msg, log)
+		})
+	}, pullOpts(n)...)
 	if err != nil {
 		return fmt.Errorf("stage %s: consume: %w", st.Name, err)
 	}
-	log.Info("stage started", "stream", st.Stream)
+	log.Info("stage started", "stream", st.Stream, "concurrency", n)
 	<-ctx.Done()
 	cc.Drain()
 	<-cc.Closed()
+	wg.Wait()
 	log.Info("stage drained")
 	return nil
+}
+
+// pullOpts buffers enough messages to keep n workers busy.
+func pullOpts(n int) []jetstream.PullConsumeOpt {
+	if n == 1 {
+		return nil
+	}
+	return []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(max(4*n, 64))}
 }
 
 func (st *Stage) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, log *slog.Logger) {

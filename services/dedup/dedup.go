@@ -33,17 +33,32 @@ type Deduper struct {
 }
 
 // New returns a Deduper on the dedup bucket of js.
-func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (*Deduper, error) {
-	kv, err := js.KeyValue(ctx, bus.DedupBucket)
-	if err != nil {
-		return nil, fmt.Errorf("dedup: %w", err)
+func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...Option) (*Deduper, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
-	return &Deduper{store: store{kv}, log: log.With("stage", "dedup"), now: time.Now}, nil
+	var kvs []jetstream.KeyValue
+	for _, j := range append([]jetstream.JetStream{js}, o.more...) {
+		kv, err := j.KeyValue(ctx, bus.DedupBucket)
+		if err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		kvs = append(kvs, kv)
+	}
+	var kv jetstream.KeyValue = kvs[0]
+	if len(kvs) > 1 {
+		kv = &spreadKV{KeyValue: kvs[0], all: kvs}
+	}
+	return &Deduper{store: store{newCachedKV(kv)}, log: log.With("stage", "dedup"), now: time.Now}, nil
 }
 
 // Stage returns the dedup stage: classified items in, curated items out.
 func (d *Deduper) Stage() stage.Stage {
-	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published}
+	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published,
+		// Claims are atomic creates and compare-and-sets: messages are
+		// handled concurrently as by several replicas.
+		Concurrency: 32}
 }
 
 // Published clears the pending mark of items now on the curated stream.

@@ -46,6 +46,10 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	js, _ := jetstream.New(nc)
 	start := time.Now()
 	deadline := start.Add(o.importTimeout)
+	cpuProfile := filepath.Join(o.out, "cpu-import.pb.gz")
+	if err := os.MkdirAll(o.out, 0o755); err == nil {
+		go func() { _ = h.profile("profile?seconds=10", cpuProfile) }()
+	}
 	var halfRSS int64
 	done := false
 	var stored uint64
@@ -78,7 +82,7 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	endRSS := h.rss()
 	if err := os.MkdirAll(o.out, 0o755); err == nil {
 		name := filepath.Join(o.out, "heap-import.pb.gz")
-		if err := h.profile(name); err == nil {
+		if err := h.profile("heap?gc=1", name); err == nil {
 			fmt.Printf("heap profile after import: %s (go tool pprof -top %s)\n", name, name)
 		}
 	}

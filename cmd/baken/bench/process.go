@@ -127,7 +127,7 @@ func startHub(binary, config, data string) (*hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	logFile, err := os.Create(data + ".log")
+	logFile, err := os.OpenFile(data+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -237,9 +237,10 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// profile saves the hub's heap profile (after a GC) as name.
-func (h *hub) profile(name string) error {
-	resp, err := http.Get("http://" + h.admin + "/debug/pprof/heap?gc=1")
+// profile saves one of the hub's profiles (heap?gc=1, profile?seconds=10)
+// as name.
+func (h *hub) profile(which, name string) error {
+	resp, err := http.Get("http://" + h.admin + "/debug/pprof/" + which)
 	if err != nil {
 		return err
 	}
