@@ -28,6 +28,7 @@ import (
 // Deduper is the dedup stage.
 type Deduper struct {
 	store store
+	index *watchIndex
 	log   *slog.Logger
 	now   func() time.Time
 }
@@ -50,7 +51,12 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	if len(kvs) > 1 {
 		kv = &spreadKV{KeyValue: kvs[0], all: kvs}
 	}
-	return &Deduper{store: store{newCachedKV(kv)}, log: log.With("stage", "dedup"), now: time.Now}, nil
+	st := store{newCachedKV(kv)}
+	idx, err := watchBands(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return &Deduper{store: st, index: idx, log: log.With("stage", "dedup"), now: time.Now}, nil
 }
 
 // Stage returns the dedup stage: classified items in, curated items out.
@@ -112,7 +118,7 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 		return outs, nil
 	}
 	fp := NewFingerprint(it)
-	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Deciding: len(fp.bands) > 0}
+	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Deciding: len(fp.bands) > 0}
 	if rev, err = d.store.create(ctx, idKey(it.ID), rec); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, errConflict
@@ -128,7 +134,12 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev uint64) ([]item.Item, error) {
 	it := *rec.Item
 	if rec.Deciding {
-		m, err := find(ctx, d.store, it.ID, fp)
+		// Every record created before this one is in the index once the
+		// watch has applied this one's revision.
+		if err := d.index.wait(ctx, rev); err != nil {
+			return nil, err
+		}
+		m, err := find(ctx, d.index, it.ID, fp)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,133 @@
+package dedup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// watchIndex is the near-duplicate index of the dedup stage: the bands of
+// every record in the bucket, kept in memory by a KV watch, so that filing
+// an item costs no KV call per band. A record carries its bands; the
+// bucket's revisions order all records, and the watch files each record's
+// bands in that order. An item that has created its record at revision R
+// waits until the watch has applied R: then every record created before
+// it, by any replica, is filed, and none created after it stands before it
+// in any bucket. That is the atomic filing find relies on (near.go): of
+// two items filed at once, the later one gets the earlier one back, the
+// earlier one never gets the later one, so neither can wait on the other.
+// What is known of a filed id (its print, whether it is deciding or a
+// copy) is read from its record, fresh, when find asks (entry).
+type watchIndex struct {
+	s       store
+	mu      sync.Mutex
+	changed *sync.Cond
+	applied uint64 // the latest revision the watch has applied
+	err     error  // why the watch stopped
+	mem     *memIndex
+}
+
+// bandsRecord is the part of a record the watch needs.
+type bandsRecord struct {
+	Bands []band `json:"bands,omitempty"`
+}
+
+// watchBands starts following the id records of the bucket until ctx is
+// done.
+func watchBands(ctx context.Context, s store) (*watchIndex, error) {
+	w, err := s.kv.WatchFiltered(ctx, []string{"id.>"}, jetstream.IgnoreDeletes())
+	if err != nil {
+		return nil, fmt.Errorf("dedup: watch: %w", err)
+	}
+	x := &watchIndex{s: s, mem: newMemIndex()}
+	x.changed = sync.NewCond(&x.mu)
+	go x.follow(ctx, w)
+	return x, nil
+}
+
+func (x *watchIndex) follow(ctx context.Context, w jetstream.KeyWatcher) {
+	defer func() { _ = w.Stop() }()
+	for {
+		select {
+		case <-ctx.Done():
+			x.stop(ctx.Err())
+			return
+		case e, ok := <-w.Updates():
+			if !ok {
+				x.stop(fmt.Errorf("dedup: watch closed"))
+				return
+			}
+			if e == nil {
+				continue // the stored records are in
+			}
+			var rec bandsRecord
+			if err := json.Unmarshal(e.Value(), &rec); err == nil && len(rec.Bands) > 0 {
+				id := strings.TrimPrefix(e.Key(), "id.")
+				for _, b := range rec.Bands {
+					_, _ = x.mem.file(ctx, b, id)
+				}
+			}
+			x.mu.Lock()
+			x.applied = max(x.applied, e.Revision())
+			x.mu.Unlock()
+			x.changed.Broadcast()
+		}
+	}
+}
+
+func (x *watchIndex) stop(err error) {
+	x.mu.Lock()
+	x.err = err
+	x.mu.Unlock()
+	x.changed.Broadcast()
+}
+
+// wait returns once the watch has applied revision rev.
+func (x *watchIndex) wait(ctx context.Context, rev uint64) error {
+	stop := context.AfterFunc(ctx, x.changed.Broadcast)
+	defer stop()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for x.applied < rev {
+		if x.err != nil {
+			return x.err
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dedup: waiting for the index to reach revision %d: %w", rev, err)
+		}
+		x.changed.Wait()
+	}
+	return nil
+}
+
+// file returns the ids filed under b before id. The watch filed id already
+// (the caller waited for its record); an id no longer in the bucket was
+// pushed out by bucketSize later ones, so none came before it.
+func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error) {
+	m := x.mem
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, known := m.num[id]
+	v, ok := m.buckets[b]
+	switch {
+	case !known || !ok || v == n:
+		return nil, nil
+	case v&inList == 0:
+		return nil, nil // the bucket holds another id only
+	}
+	list := m.lists[v&^inList]
+	i := slices.Index(list, n)
+	if i < 0 {
+		return nil, nil
+	}
+	return m.names(list[:i]), nil
+}
+
+func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
+	return x.s.readEntry(ctx, id)
+}
