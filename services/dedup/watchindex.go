@@ -22,7 +22,10 @@ import (
 // two items filed at once, the later one gets the earlier one back, the
 // earlier one never gets the later one, so neither can wait on the other.
 // What is known of a filed id (its print, whether it is deciding or a
-// copy) is read from its record, fresh, when find asks (entry).
+// copy) is kept for the latest records (recentSize) as the watch saw them;
+// a decided record's print and canonical never change for find, so that
+// answer is as good as a read. A deciding one, or one no longer kept, is
+// read from the bucket, fresh (entry).
 type watchIndex struct {
 	s       store
 	mu      sync.Mutex
@@ -30,11 +33,21 @@ type watchIndex struct {
 	applied uint64 // the latest revision the watch has applied
 	err     error  // why the watch stopped
 	mem     *memIndex
+	recent  map[string]entry // what the watch saw of the latest records
+	ring    []string         // their ids, oldest replaced first
+	next    int
 }
+
+// recentSize bounds the entries kept: copies come within days of their
+// story, so the latest records are the ones find asks about.
+const recentSize = 16384
 
 // bandsRecord is the part of a record the watch needs.
 type bandsRecord struct {
-	Bands []band `json:"bands,omitempty"`
+	Bands       []band       `json:"bands,omitempty"`
+	DuplicateOf string       `json:"duplicate_of,omitempty"`
+	Print       *Fingerprint `json:"print,omitempty"`
+	Deciding    bool         `json:"deciding,omitempty"`
 }
 
 // watchBands starts following the id records of the bucket until ctx is
@@ -44,7 +57,7 @@ func watchBands(ctx context.Context, s store) (*watchIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}
-	x := &watchIndex{s: s, mem: newMemIndex()}
+	x := &watchIndex{s: s, mem: newMemIndex(), recent: make(map[string]entry, recentSize), ring: make([]string, recentSize)}
 	x.changed = sync.NewCond(&x.mu)
 	go x.follow(ctx, w)
 	return x, nil
@@ -66,13 +79,17 @@ func (x *watchIndex) follow(ctx context.Context, w jetstream.KeyWatcher) {
 				continue // the stored records are in
 			}
 			var rec bandsRecord
-			if err := json.Unmarshal(e.Value(), &rec); err == nil && len(rec.Bands) > 0 {
-				id := strings.TrimPrefix(e.Key(), "id.")
+			id := strings.TrimPrefix(e.Key(), "id.")
+			decoded := json.Unmarshal(e.Value(), &rec) == nil
+			if decoded {
 				for _, b := range rec.Bands {
 					_, _ = x.mem.file(ctx, b, id)
 				}
 			}
 			x.mu.Lock()
+			if decoded && rec.Print != nil {
+				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding})
+			}
 			x.applied = max(x.applied, e.Revision())
 			x.mu.Unlock()
 			x.changed.Broadcast()
@@ -128,6 +145,24 @@ func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error
 	return m.names(list[:i]), nil
 }
 
+// keep remembers e for id, forgetting the oldest kept. The caller holds mu.
+func (x *watchIndex) keep(id string, e entry) {
+	if _, ok := x.recent[id]; !ok {
+		if old := x.ring[x.next]; old != "" {
+			delete(x.recent, old)
+		}
+		x.ring[x.next] = id
+		x.next = (x.next + 1) % len(x.ring)
+	}
+	x.recent[id] = e
+}
+
 func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
+	x.mu.Lock()
+	e, ok := x.recent[id]
+	x.mu.Unlock()
+	if ok && !e.deciding {
+		return e, true, nil
+	}
 	return x.s.readEntry(ctx, id)
 }

@@ -53,10 +53,15 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	var halfRSS int64
 	done := false
 	var stored uint64
+	lastLine := time.Now()
 	for time.Now().Before(deadline) {
 		time.Sleep(250 * time.Millisecond)
 		p := progress(ctx, js)
 		stored = p.curated
+		if time.Since(lastLine) >= 5*time.Second {
+			lastLine = time.Now()
+			fmt.Printf("  %5.1fs: %d raw, %d to classify and dedup, %d curated, RSS %d MB\n", time.Since(start).Seconds(), p.raw, p.pending, p.curated, h.rss()/mb)
+		}
 		if halfRSS == 0 && p.raw >= uint64(set.Items/2) {
 			halfRSS = h.rss()
 		}
