@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -19,7 +20,6 @@ import (
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/item"
-	"github.com/bakenhub/baken/pkg/stage"
 )
 
 // Service is the ingest stage.
@@ -35,6 +35,10 @@ type Service struct {
 	// polling holds the ids of sources being polled: a first import that
 	// outlasts a schedule tick must not run twice at once.
 	polling sync.Map
+	// reading bounds the polls that parse and publish at once: a first
+	// import of hundreds of long feeds at start would otherwise hold every
+	// parsed feed in memory together and flood the bus.
+	reading chan struct{}
 }
 
 // New returns an ingest service for the sources of cfg.
@@ -61,6 +65,7 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 		norm:    norm,
 		log:     log,
 		now:     time.Now,
+		reading: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}, nil
 }
 
@@ -119,6 +124,16 @@ func (s *Service) Poll(ctx context.Context, src config.Source) error {
 	if pollErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: not the source's fault
+		}
+		if errors.Is(pollErr, ErrBus) {
+			// The bus, not the source: nothing is charged to the source,
+			// and what it has was not marked as read, so it comes again.
+			fetches.WithLabelValues(src.ID, "bus_error").Inc()
+			st.NextAttempt = now.Add(busRetry)
+			if err := s.states.Put(ctx, src.ID, st); err != nil {
+				return errors.Join(pollErr, err)
+			}
+			return fmt.Errorf("%s %s: %w", verb(src), src.ID, pollErr)
 		}
 		st.Failures++
 		st.LastError = pollErr.Error()
@@ -182,6 +197,7 @@ type batch struct {
 	html               bool
 	broken             string   // html: why the scraper looks broken
 	notes              []string // what the poll repaired, for the status
+	release            func()   // frees the poll's reading slot; nil: none held
 }
 
 // poll fetches and publishes what is new or changed since the last poll,
@@ -199,6 +215,9 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 	}
 	if err != nil {
 		return nil, err
+	}
+	if b.release != nil {
+		defer b.release()
 	}
 	if b.notModified {
 		// A 304 may carry fresh validators; keep them.
@@ -271,7 +290,7 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 		if cut[i] {
 			s.log.Warn("item cut to fit the bus", "source", src.ID, "item_id", it.ID, "url", it.URL, "max_bytes", budget)
 		}
-		if err := stage.Publish(ctx, s.js, bus.RawSubject+"."+src.ID, it); err != nil {
+		if err := s.publish(ctx, bus.RawSubject+"."+src.ID, it); err != nil {
 			return nil, err
 		}
 		e := next[it.ID]
@@ -331,8 +350,15 @@ func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (
 	if resp.NotModified {
 		return b, nil
 	}
+	select {
+	case s.reading <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	b.release = func() { <-s.reading }
 	feed, notes, err := parseFeed(resp.Body, resp.ContentType)
 	if err != nil {
+		b.release()
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
 	b.notes = notes

@@ -7,5 +7,5 @@ import (
 
 var fetches = promauto.NewCounterVec(prometheus.CounterOpts{
 	Name: "baken_ingest_fetches_total",
-	Help: "Source polls by source and result (ok, error).",
+	Help: "Source polls by source and result (ok, error, bus_error: the bus did not store the items; not charged to the source).",
 }, []string{"source", "result"})
