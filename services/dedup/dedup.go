@@ -47,12 +47,18 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 		}
 		kvs = append(kvs, kv)
 	}
-	var kv jetstream.KeyValue = kvs[0]
-	if len(kvs) > 1 {
-		kv = &spreadKV{KeyValue: kvs[0], all: kvs}
+	// With connections to spare, the watch gets one of its own: it
+	// must keep up with every record written, and waits behind nothing.
+	watchKV, ops := kvs[0], kvs
+	if len(kvs) > 2 {
+		watchKV, ops = kvs[len(kvs)-1], kvs[:len(kvs)-1]
+	}
+	var kv jetstream.KeyValue = ops[0]
+	if len(ops) > 1 {
+		kv = &spreadKV{KeyValue: ops[0], all: ops}
 	}
 	st := store{newCachedKV(kv)}
-	idx, err := watchBands(ctx, st)
+	idx, err := watchBands(ctx, store{watchKV}, st)
 	if err != nil {
 		return nil, err
 	}

@@ -50,10 +50,10 @@ type bandsRecord struct {
 	Deciding    bool         `json:"deciding,omitempty"`
 }
 
-// watchBands starts following the id records of the bucket until ctx is
-// done.
-func watchBands(ctx context.Context, s store) (*watchIndex, error) {
-	w, err := s.kv.WatchFiltered(ctx, []string{"id.>"}, jetstream.IgnoreDeletes())
+// watchBands starts following the id records of the bucket (through
+// watch) until ctx is done; entries it does not keep are read through s.
+func watchBands(ctx context.Context, watch, s store) (*watchIndex, error) {
+	w, err := watch.kv.WatchFiltered(ctx, []string{"id.>"}, jetstream.IgnoreDeletes())
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}

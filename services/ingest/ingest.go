@@ -85,6 +85,9 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		wg.Go(poll)
 	}
+	for _, h := range reportHostLoads(HostLoads(s.cfg.Sources, s.cfg.Ingest.HostDelay)) {
+		s.log.Warn("host cannot be polled on schedule", "host", h.Host, "sources", h.Sources, "pass", h.Pass, "schedule", h.Interval)
+	}
 	c.Start()
 	s.log.Info("ingest started", "sources", len(s.cfg.Sources))
 	<-ctx.Done()
