@@ -114,7 +114,7 @@ func freePort() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func startHub(binary, config, data string) (*hub, error) {
+func startHub(binary, config, data string, services ...string) (*hub, error) {
 	httpAddr, err := freePort()
 	if err != nil {
 		return nil, err
@@ -133,6 +133,7 @@ func startHub(binary, config, data string) (*hub, error) {
 	}
 	h := &hub{http: httpAddr, admin: adminAddr, nats: "nats://" + natsAddr, exited: make(chan error, 1), logFile: logFile, stopPeak: make(chan struct{})}
 	h.cmd = exec.Command(binary, "run", "--config", config, "--data", data, "--http", httpAddr, "--nats-listen", natsAddr, "--log", "json", "--admin", adminAddr)
+	h.cmd.Args = append(h.cmd.Args, services...)
 	h.cmd.Stdout, h.cmd.Stderr = logFile, logFile
 	h.started = time.Now()
 	if err := h.cmd.Start(); err != nil {

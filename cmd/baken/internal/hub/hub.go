@@ -239,8 +239,9 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 	return run, pub, nil
 }
 
-// dedupConns is how many connections dedup's KV calls are spread over.
-const dedupConns = 4
+// dedupConns is how many connections dedup has: its KV calls are spread
+// over all but one, which carries the watch of its index.
+const dedupConns = 5
 
 func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options {
 	po := publish.Options{
