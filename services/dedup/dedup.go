@@ -39,8 +39,9 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	for _, opt := range opts {
 		opt(&o)
 	}
+	jss := append([]jetstream.JetStream{js}, o.more...)
 	var kvs []jetstream.KeyValue
-	for _, j := range append([]jetstream.JetStream{js}, o.more...) {
+	for _, j := range jss {
 		kv, err := j.KeyValue(ctx, bus.DedupBucket)
 		if err != nil {
 			return nil, fmt.Errorf("dedup: %w", err)
@@ -49,16 +50,16 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	}
 	// With connections to spare, the watch gets one of its own: it
 	// must keep up with every record written, and waits behind nothing.
-	watchKV, ops := kvs[0], kvs
+	watchJS, ops := jss[0], kvs
 	if len(kvs) > 2 {
-		watchKV, ops = kvs[len(kvs)-1], kvs[:len(kvs)-1]
+		watchJS, ops = jss[len(jss)-1], kvs[:len(kvs)-1]
 	}
 	var kv jetstream.KeyValue = ops[0]
 	if len(ops) > 1 {
 		kv = &spreadKV{KeyValue: ops[0], all: ops}
 	}
 	st := store{newCachedKV(kv)}
-	idx, err := watchBands(ctx, store{watchKV}, st)
+	idx, err := watchBands(ctx, watchJS, st)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/pkg/bus"
 )
 
 // watchIndex is the near-duplicate index of the dedup stage: the bands of
@@ -50,51 +52,59 @@ type bandsRecord struct {
 	Deciding    bool         `json:"deciding,omitempty"`
 }
 
-// watchBands starts following the id records of the bucket (through
-// watch) until ctx is done; entries it does not keep are read through s.
-func watchBands(ctx context.Context, watch, s store) (*watchIndex, error) {
-	w, err := watch.kv.WatchFiltered(ctx, []string{"id.>"}, jetstream.IgnoreDeletes())
+// watchBands starts following the id records of the bucket on js until
+// ctx is done; entries it does not keep are read through s. It reads the
+// bucket's stream with an ordered pull consumer (the last revision of each
+// record, then every new one), which keeps up with a flood of writes where
+// a KV watch, pushed with flow control, fell behind.
+func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchIndex, error) {
+	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{recordSubjects},
+		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}
 	x := &watchIndex{s: s, mem: newMemIndex(), recent: make(map[string]entry, recentSize), ring: make([]string, recentSize)}
 	x.changed = sync.NewCond(&x.mu)
-	go x.follow(ctx, w)
+	cc, err := cons.Consume(func(msg jetstream.Msg) { x.apply(ctx, msg) })
+	if err != nil {
+		return nil, fmt.Errorf("dedup: watch: %w", err)
+	}
+	context.AfterFunc(ctx, func() {
+		cc.Stop()
+		x.stop(ctx.Err())
+	})
 	return x, nil
 }
 
-func (x *watchIndex) follow(ctx context.Context, w jetstream.KeyWatcher) {
-	defer func() { _ = w.Stop() }()
-	for {
-		select {
-		case <-ctx.Done():
-			x.stop(ctx.Err())
-			return
-		case e, ok := <-w.Updates():
-			if !ok {
-				x.stop(fmt.Errorf("dedup: watch closed"))
-				return
+// recordSubjects are the subjects of the id records in the bucket's stream.
+const recordSubjects = "$KV." + bus.DedupBucket + ".id.>"
+
+// apply files the bands of one record and keeps what find asks of it.
+func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
+	md, err := msg.Metadata()
+	if err != nil {
+		return
+	}
+	if op := msg.Headers().Get("KV-Operation"); op == "" {
+		var rec bandsRecord
+		id := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".id.")
+		if json.Unmarshal(msg.Data(), &rec) == nil {
+			for _, b := range rec.Bands {
+				_, _ = x.mem.file(ctx, b, id)
 			}
-			if e == nil {
-				continue // the stored records are in
-			}
-			var rec bandsRecord
-			id := strings.TrimPrefix(e.Key(), "id.")
-			decoded := json.Unmarshal(e.Value(), &rec) == nil
-			if decoded {
-				for _, b := range rec.Bands {
-					_, _ = x.mem.file(ctx, b, id)
-				}
-			}
-			x.mu.Lock()
-			if decoded && rec.Print != nil {
+			if rec.Print != nil {
+				x.mu.Lock()
 				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding})
+				x.mu.Unlock()
 			}
-			x.applied = max(x.applied, e.Revision())
-			x.mu.Unlock()
-			x.changed.Broadcast()
 		}
 	}
+	x.mu.Lock()
+	x.applied = max(x.applied, md.Sequence.Stream)
+	x.mu.Unlock()
+	x.changed.Broadcast()
 }
 
 func (x *watchIndex) stop(err error) {
