@@ -6,7 +6,7 @@ MODS := $(shell go list -m -f '{{.Dir}}')
 GO   ?= go
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: build run test bench lint fuzz eval clean
+.PHONY: build run test bench bench-go lint fuzz eval clean
 
 # The version baken reports: the nearest tag or the commit, +dirty with
 # uncommitted changes (a workspace build records no VCS revision itself).
@@ -21,8 +21,22 @@ run: build
 test:
 	@set -e; for m in $(MODS); do echo "== test $${m#$(CURDIR)/}"; (cd $$m && $(GO) test -race -count=1 ./...); done
 
-bench:
-	@set -e; for m in $(MODS); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | grep -E '^(Benchmark|ok|pkg:)' || true); done
+# The scoreboard of issue 10 (README, Performance): fixture feeds through a
+# `baken run` process against the references of the same run (bare gofeed
+# over the same bytes; nginx serving the same feed, loaded with wrk). Debian's
+# nginx and wrk are installed when missing; without them the serving rows
+# show Baken's side alone. BENCHFLAGS passes flags (-sources, -items, -wrk).
+BENCHFLAGS ?=
+bench: build
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "== installing nginx and wrk with apt-get"; \
+	  $$(command -v sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx wrk \
+	  || echo "== nginx and wrk could not be installed: serving is measured on Baken's side alone"; }
+	cd cmd/baken && $(GO) run ./bench --baken $(CURDIR)/bin/baken --out $(CURDIR)/bench/results $(BENCHFLAGS)
+
+# The Go micro-benchmarks of every module, output unfiltered.
+BENCHTIME ?= 1s
+bench-go:
+	@set -e; for m in $(MODS); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) -benchmem -count=1 ./...); done
 
 # Seed and real devsets side by side (testdata/devset.jsonl, devset-real.jsonl).
 eval:

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/bakenhub/baken/cmd/baken/internal/demo"
@@ -21,6 +22,8 @@ func runCmd(args []string) error {
 	httpAddr := fs.String("http", "127.0.0.1:8080", "HTTP listen `address` for feeds, API and metrics")
 	nf := addNATSFlags(fs, "`folder` of the embedded NATS JetStream store")
 	natsListen := fs.String("nats-listen", "", "let the embedded NATS server accept clients on this `address` (for replay, backtest, nats CLI)")
+	adminAddr := fs.String("admin", "", "serve Go's profiles (net/http/pprof) on this loopback `address`, e.g. 127.0.0.1:6060")
+	memLimit := fs.Int64("memory-limit", 250<<20, "soft limit in `bytes` for the Go runtime's memory (GOMEMLIMIT, when set, wins; 0: none): the GC works harder near it instead of letting the heap double")
 	replicas := fs.Int("replicas", 1, "stream replicas when creating streams on a cluster")
 	demoMode := fs.Bool("demo", false, "serve bundled fixture sources on loopback and use the demo config")
 	logFormat := fs.String("log", "text", "log `format`: text or json")
@@ -38,6 +41,9 @@ func runCmd(args []string) error {
 	log, err := newLogger(*logFormat, *logLevel)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && *memLimit > 0 {
+		debug.SetMemoryLimit(*memLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -75,6 +81,7 @@ func runCmd(args []string) error {
 		NATSListen: *natsListen,
 		Replicas:   *replicas,
 		HTTPAddr:   *httpAddr,
+		AdminAddr:  *adminAddr,
 		Log:        log,
 		Listening: func(addr string) {
 			fmt.Fprintf(os.Stderr, "\nBaken is running: http://%s/  (feeds: http://%s/feeds/all.atom)\n\n", addr, addr)

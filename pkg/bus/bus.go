@@ -19,10 +19,12 @@ const (
 	ClassifiedStream  = "BAKEN_CLASSIFIED"
 	ClassifiedSubject = "baken.classified"
 
-	// CuratedStream holds the deduplicated items the publisher serves; it
-	// reads the whole stream back on start.
+	// CuratedStream holds the deduplicated items the publisher serves: the
+	// latest version of each item, one subject per item (CuratedItemSubject)
+	// and one message per subject (curated.go says why). The publisher reads
+	// it back on start.
 	CuratedStream  = "BAKEN_CURATED"
-	CuratedSubject = "baken.curated"
+	CuratedSubject = "baken.curated" // + "." + item id
 
 	// DeadStream keeps messages a stage gave up on, for inspection.
 	DeadStream  = "BAKEN_DEAD"
@@ -76,9 +78,12 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	streams := []jetstream.StreamConfig{
 		{Name: RawStream, Subjects: []string{RawSubject + ".>"}, MaxAge: o.RawRetention},
 		{Name: ClassifiedStream, Subjects: []string{ClassifiedSubject}, MaxAge: 7 * 24 * time.Hour},
-		{Name: CuratedStream, Subjects: []string{CuratedSubject}, MaxAge: o.CuratedMaxAge},
+		curatedConfig(o),
 		{Name: DeadStream, Subjects: []string{DeadSubject + ".>"}, MaxAge: 30 * 24 * time.Hour},
 		{Name: AuditStream, Subjects: []string{AuditSubject}, MaxAge: 5 * 365 * 24 * time.Hour},
+	}
+	if err := migrateCurated(ctx, js, o); err != nil {
+		return err
 	}
 	for _, cfg := range streams {
 		cfg.Storage = jetstream.FileStorage

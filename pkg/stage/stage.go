@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -28,6 +29,8 @@ type Stage struct {
 	Name    string // durable consumer name and dead-letter subject suffix
 	Stream  string // input
 	Subject string // where outputs go
+	// PerItem publishes each output under Subject + "." + its id.
+	PerItem bool
 	Handler Handler
 	// Published, when set, runs after the outputs are stored and before the
 	// ack: the place to mark state as done.
@@ -38,6 +41,10 @@ type Stage struct {
 	Metrics *Metrics
 	// Timeout bounds one handler call.
 	Timeout time.Duration
+	// Concurrency is how many messages are handled at once (default 1).
+	// A handler that runs concurrently must store its state with atomic
+	// claims or compare-and-set, as it must for several replicas anyway.
+	Concurrency int
 }
 
 // ErrPermanent marks an error that retrying will not cure.
@@ -88,17 +95,33 @@ func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger
 	// Work continues on a context that outlives ctx, so a shutdown lets
 	// in-flight messages finish instead of failing them half-way.
 	work := context.WithoutCancel(ctx)
-	cc, err := cons.Consume(func(msg jetstream.Msg) { st.handle(work, js, h, msg, log) }, jetstream.PullMaxMessages(pullBatch))
+	n := max(st.Concurrency, 1)
+	slots := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		if n == 1 {
+			st.handle(work, js, h, msg, log)
+			return
+		}
+		// Consume calls back one message at a time: hand each to a
+		// worker, waiting for a free one.
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			st.handle(work, js, h, msg, log)
+		})
+	}, jetstream.PullMaxMessages(max(2*n, pullBatch)))
 	if err != nil {
 		return fmt.Errorf("stage %s: consume: %w", st.Name, err)
 	}
 	if st.Metrics != nil {
 		go st.Metrics.follow(ctx, st.Name, cons, 5*time.Second)
 	}
-	log.Info("stage started", "stream", st.Stream)
+	log.Info("stage started", "stream", st.Stream, "concurrency", n)
 	<-ctx.Done()
 	cc.Drain()
 	<-cc.Closed()
+	wg.Wait()
 	log.Info("stage drained")
 	return nil
 }
@@ -117,7 +140,7 @@ func (st *Stage) chain(js jetstream.JetStream, log *slog.Logger) Handler {
 		mws = append(mws, Then(st.Published))
 	}
 	mws = append(mws,
-		PublishTo(js, st.Subject, false),
+		PublishTo(js, st.Subject, st.PerItem),
 		Retry(3, func(n int) time.Duration { return time.Duration(n) * 20 * time.Millisecond }, IsContention),
 		Recover())
 	return Chain(st.Handler, mws...)

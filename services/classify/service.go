@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"runtime"
 
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/item"
@@ -14,6 +15,8 @@ func (c *Classifier) Stage() stage.Stage {
 		Name:    "classify",
 		Stream:  bus.RawStream,
 		Subject: bus.ClassifiedSubject,
+		// Classifying is pure: one worker per core, plus one publishing.
+		Concurrency: runtime.GOMAXPROCS(0) + 1,
 		Handler: func(_ context.Context, it item.Item) ([]item.Item, error) {
 			return []item.Item{c.Apply(it)}, nil
 		},

@@ -28,33 +28,54 @@ import (
 // Deduper is the dedup stage.
 type Deduper struct {
 	store   store
+	index   *watchIndex
 	log     *slog.Logger
 	now     func() time.Time
 	stories bool
 }
 
-// Option configures a Deduper.
-type Option func(*Deduper)
-
 // Stories turns story grouping on or off (dedup.stories; on by default).
-func Stories(on bool) Option { return func(d *Deduper) { d.stories = on } }
+func Stories(on bool) Option { return func(o *options) { o.stories = on } }
 
 // New returns a Deduper on the dedup bucket of js.
 func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...Option) (*Deduper, error) {
-	kv, err := js.KeyValue(ctx, bus.DedupBucket)
+	o := options{stories: true}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	jss := append([]jetstream.JetStream{js}, o.more...)
+	var kvs []jetstream.KeyValue
+	for _, j := range jss {
+		kv, err := j.KeyValue(ctx, bus.DedupBucket)
+		if err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		kvs = append(kvs, kv)
+	}
+	// With connections to spare, the watch gets one of its own: it
+	// must keep up with every record written, and waits behind nothing.
+	watchJS, ops := jss[0], kvs
+	if len(kvs) > 2 {
+		watchJS, ops = jss[len(jss)-1], kvs[:len(kvs)-1]
+	}
+	var kv jetstream.KeyValue = ops[0]
+	if len(ops) > 1 {
+		kv = &spreadKV{KeyValue: ops[0], all: ops}
+	}
+	st := store{newCachedKV(kv)}
+	idx, err := watchBands(ctx, watchJS, st)
 	if err != nil {
-		return nil, fmt.Errorf("dedup: %w", err)
+		return nil, err
 	}
-	d := &Deduper{store: store{kv}, log: log.With("stage", "dedup"), now: time.Now, stories: true}
-	for _, o := range opts {
-		o(d)
-	}
-	return d, nil
+	return &Deduper{store: st, index: idx, log: log.With("stage", "dedup"), now: time.Now, stories: o.stories}, nil
 }
 
 // Stage returns the dedup stage: classified items in, curated items out.
 func (d *Deduper) Stage() stage.Stage {
-	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, Handler: d.Handle, Published: d.Published}
+	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published,
+		// Claims are atomic creates and compare-and-sets: messages are
+		// handled concurrently as by several replicas.
+		Concurrency: 32}
 }
 
 // Published clears the pending mark of items now on the curated stream.
@@ -129,7 +150,7 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 		return outs, nil
 	}
 	fp := NewFingerprint(it)
-	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Deciding: len(fp.bands) > 0}
+	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Deciding: len(fp.bands) > 0}
 	if rev, err = d.store.create(ctx, idKey(it.ID), rec); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, errConflict
@@ -145,7 +166,12 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev uint64) ([]item.Item, error) {
 	it := *rec.Item
 	if rec.Deciding {
-		m, err := find(ctx, d.store, it.ID, fp)
+		// Every record created before this one is in the index once the
+		// watch has applied this one's revision.
+		if err := d.index.wait(ctx, rev); err != nil {
+			return nil, err
+		}
+		m, err := find(ctx, d.index, it.ID, fp)
 		if err != nil {
 			return nil, err
 		}

@@ -54,11 +54,7 @@ func (s store) file(ctx context.Context, b band, id string) ([]string, error) {
 
 // entry reads what the record of id says for near-duplicate detection.
 func (s store) entry(ctx context.Context, id string) (entry, bool, error) {
-	rec, _, ok, err := s.get(ctx, idKey(id))
-	if err != nil || !ok {
-		return entry{}, false, err
-	}
-	return entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story}, true, nil
+	return s.readEntry(ctx, id)
 }
 
 // decodeBucket splits a bucket's value into its ids, skipping empty lines.

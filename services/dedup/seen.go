@@ -17,7 +17,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		// Redelivered while deciding (a crash, or a slow replica):
 		// decide again, on the latest version.
 		fp := NewFingerprint(it)
-		rec.Item, rec.TextHash, rec.Print = &it, textHash, fp
+		rec.Item, rec.TextHash, rec.Print, rec.Bands = &it, textHash, fp, fp.bands
 		return d.decide(ctx, fp, rec, rev)
 	}
 	switch {
@@ -49,24 +49,20 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		// copy, not an edit of the page.
 		return d.addCopy(ctx, it, rec, rev, false)
 	}
-	// Same page, new text from its own source: an update. Its bands are
-	// filed so that copies of the new text find it.
+	// Same page, new text from its own source: an update. Its record
+	// carries the new bands, which the watch files, so that copies of the
+	// new text find it.
 	if _, err := d.store.claim(ctx, textKey(textHash), it.ID); err != nil {
 		return nil, err
 	}
 	fp := NewFingerprint(it)
-	for _, b := range fp.bands {
-		if _, err := d.store.file(ctx, b, it.ID); err != nil {
-			return nil, err
-		}
-	}
 	it.AlsoAt = rec.Item.AlsoAt
 	it.Published = rec.Item.Published
 	it.Story = rec.Story
 	if !it.Updated.After(rec.Item.LastChange()) {
 		it.Updated = d.now().UTC().Truncate(time.Second)
 	}
-	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Story: rec.Story}, rev); err != nil {
+	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Story: rec.Story}, rev); err != nil {
 		return nil, conflict(err)
 	}
 	deduped.WithLabelValues("update").Inc()

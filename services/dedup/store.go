@@ -24,6 +24,9 @@ type record struct {
 	Pending bool `json:"pending,omitempty"`
 	// Print is the near-duplicate fingerprint of the version last seen.
 	Print *Fingerprint `json:"print,omitempty"`
+	// Bands are the near-duplicate bands of the version last seen: the
+	// watch files them in the in-memory index (watchindex.go).
+	Bands []band `json:"bands,omitempty"`
 	// Deciding is set while the item files its bands and looks for the
 	// story it may be a copy of; a replica that finds it then waits.
 	Deciding bool `json:"deciding,omitempty"`

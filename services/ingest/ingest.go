@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -40,6 +41,10 @@ type Service struct {
 	// metrics count and time the polls: on a registry of their own
 	// until UseMetrics puts them on the caller's.
 	metrics *Metrics
+	// reading bounds the polls that parse and publish at once: a first
+	// import of hundreds of long feeds at start would otherwise hold every
+	// parsed feed in memory together and flood the bus.
+	reading chan struct{}
 }
 
 // UseMetrics counts and times the polls on m (made by NewMetrics on the
@@ -84,6 +89,7 @@ func New(ctx context.Context, cfg config.Config, js jetstream.JetStream, log *sl
 		norm:    norm,
 		log:     log,
 		now:     time.Now,
+		reading: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}, nil
 }
 
@@ -109,6 +115,9 @@ func (s *Service) Run(ctx context.Context) error {
 		poll := func() { s.scheduled(ctx, src, sched) }
 		c.Schedule(sched, cron.FuncJob(poll))
 		wg.Go(poll)
+	}
+	for _, h := range reportHostLoads(HostLoads(s.cfg.Sources, s.cfg.Ingest.HostDelay)) {
+		s.log.Warn("host cannot be polled on schedule", "host", h.Host, "sources", h.Sources, "pass", h.Pass, "schedule", h.Interval)
 	}
 	c.Start()
 	s.log.Info("ingest started", "sources", len(s.cfg.Sources), "replica", s.leases.id, "shards", s.leases.Held())
@@ -271,6 +280,7 @@ type batch struct {
 	html               bool
 	broken             string   // html: why the scraper looks broken
 	notes              []string // what the poll repaired, for the status
+	release            func()   // frees the poll's reading slot; nil: none held
 }
 
 // poll fetches and publishes what is new or changed since the last poll,
@@ -295,6 +305,9 @@ func (s *Service) poll(ctx context.Context, src config.Source, st *State, now ti
 	}
 	if err != nil {
 		return nil, err
+	}
+	if b.release != nil {
+		defer b.release()
 	}
 	if b.notModified {
 		// A 304 may carry fresh validators; keep them.
@@ -431,8 +444,15 @@ func (s *Service) feedBatch(ctx context.Context, src config.Source, st *State) (
 	if resp.NotModified {
 		return b, nil
 	}
+	select {
+	case s.reading <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	b.release = func() { <-s.reading }
 	feed, notes, err := parseFeed(resp.Body, resp.ContentType)
 	if err != nil {
+		b.release()
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
 	b.notes = notes

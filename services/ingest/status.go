@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -39,6 +41,9 @@ type SourceStatus struct {
 	// cut or repaired.
 	Pending int      `json:"pending,omitempty"`
 	Notes   []string `json:"notes,omitempty"`
+	// Behind says that the source's host has more sources than can be
+	// polled within their schedule at its politeness delay.
+	Behind string `json:"behind,omitempty"`
 	// Limits are the bounds every poll of a source works within.
 	Limits Limits `json:"limits"`
 }
@@ -47,7 +52,7 @@ type SourceStatus struct {
 // maxPayload bytes.
 func LimitsOf(cfg config.Ingest, maxPayload int64) Limits {
 	return Limits{MaxItemsPerPoll: cfg.MaxItemsPerPoll, MaxBytes: cfg.MaxBytes, Timeout: cfg.Timeout.String(),
-		MaxBackoff: cfg.MaxBackoff.String(), MaxItemBytes: itemBudget(maxPayload)}
+		MaxBackoff: cfg.MaxBackoff.String(), MaxItemBytes: itemBudget(maxPayload), HostDelay: cfg.HostDelay.String(), hostDelay: cfg.HostDelay}
 }
 
 // Limits are the bounds of one poll, as configured.
@@ -57,6 +62,8 @@ type Limits struct {
 	Timeout         string `json:"timeout"`
 	MaxBackoff      string `json:"max_backoff"`
 	MaxItemBytes    int    `json:"max_item_bytes,omitempty"` // larger items are cut
+	HostDelay       string `json:"host_delay,omitempty"`
+	hostDelay       time.Duration
 }
 
 // Statuses reads the state of every source of the configuration from the
@@ -69,6 +76,12 @@ func Statuses(ctx context.Context, kv jetstream.KeyValue, sources []config.Sourc
 func StatusesWith(ctx context.Context, kv jetstream.KeyValue, sources []config.Source, limits Limits, now time.Time) ([]SourceStatus, error) {
 	states := States{kv}
 	out := make([]SourceStatus, 0, len(sources))
+	behind := map[string]string{}
+	for _, h := range HostLoads(sources, limits.hostDelay) {
+		if h.Behind() {
+			behind[h.Host] = h.String()
+		}
+	}
 	for _, src := range sources {
 		st, err := states.Get(ctx, src.ID)
 		if err != nil {
@@ -85,6 +98,9 @@ func StatusesWith(ctx context.Context, kv jetstream.KeyValue, sources []config.S
 		s.OK = !s.LastSuccess.IsZero() && s.Failures == 0 && !s.Broken
 		if st.Interval > 0 {
 			s.Interval = st.Interval.String()
+		}
+		if u, err := url.Parse(src.URL); err == nil {
+			s.Behind = behind[strings.ToLower(u.Hostname())]
 		}
 		out = append(out, s)
 	}
@@ -190,7 +206,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6
 <td>{{if .Broken}}<span class="broken">broken</span><br><small>{{.BrokenReason}} (since {{when .BrokenSince}})</small>{{else if .LastError}}<span class="failing">failing</span><br><small>{{.Failures}} in a row</small>{{else if .OK}}<span class="ok">ok</span>{{else}}not polled yet{{end}}</td>
 <td>{{when .LastSuccess}}</td>
 <td>{{.ItemsFound}}{{if .Pending}}<br><small>{{.Pending}} waiting</small>{{end}}</td>
-<td>{{.LastError}}{{range .Notes}}<br><small>{{.}}</small>{{end}}</td>
+<td>{{.LastError}}{{range .Notes}}<br><small>{{.}}</small>{{end}}{{with .Behind}}<br><small class="behind">{{.}}</small>{{end}}</td>
 <td>{{when .NextAttempt}}{{if .Interval}}<br><small>every {{.Interval}}</small>{{end}}</td>
 </tr>
 {{end}}</table>

@@ -23,7 +23,7 @@ func TestAuthMatrix(t *testing.T) {
 	_, js := natstest.Connect(t, s)
 	items := testItems()
 	for _, it := range items {
-		if err := stage.Publish(context.Background(), js, bus.CuratedSubject, it); err != nil {
+		if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(it.ID), it); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -39,7 +39,7 @@ func TestAuthMatrix(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- p.Run(ctx) }()
 		t.Cleanup(func() { cancel(); <-done })
-		waitFor(t, "the items", func() bool { return p.View().Len() == 3 })
+		waitFor(t, "the items", func() bool { return p.View().Held() == 3 })
 		srv := httptest.NewServer(p.Handler())
 		t.Cleanup(srv.Close)
 		servers[token] = srv

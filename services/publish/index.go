@@ -35,7 +35,7 @@ func (p *Publisher) serveIndex(w http.ResponseWriter, r *http.Request) {
 		Base   string
 		Items  int
 		Groups []indexGroup
-	}{Title: p.opts.Title, Base: p.opts.BaseURL, Items: p.view.Len()}
+	}{Title: p.opts.Title, Base: p.opts.BaseURL, Items: int(p.ItemCount())}
 	for _, e := range p.catalog() {
 		if n := len(data.Groups); n == 0 || data.Groups[n-1].Name != e.Group {
 			data.Groups = append(data.Groups, indexGroup{Name: e.Group})

@@ -7,6 +7,7 @@ package publish
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -51,10 +52,13 @@ type Publisher struct {
 	cache sync.Map // render key -> *rendered
 	// caughtUp is set once the view holds everything that was on the
 	// curated stream at start.
-	caughtUp atomic.Bool
-	themes   map[string]string
-	dists    map[string]string
-	started  time.Time
+	caughtUp  atomic.Bool
+	stream    jetstream.Stream
+	items     atomic.Uint64 // messages on the curated stream: one per item
+	countedAt atomic.Pointer[time.Time]
+	themes    map[string]string
+	dists     map[string]string
+	started   time.Time
 }
 
 // New returns a publisher with an empty view; Run fills it.
@@ -64,7 +68,11 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		return nil, err
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	p := &Publisher{opts: opts, js: js, store: store, view: NewView(), log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}, started: time.Now()}
+	p := &Publisher{opts: opts, js: js, store: store, log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}, started: time.Now()}
+	if p.stream, err = js.Stream(ctx, bus.CuratedStream); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	p.view = NewView(2*opts.FeedSize, p.loadItem)
 	for _, t := range opts.Themes {
 		p.themes[t.ID] = t.Name
 	}
@@ -106,17 +114,37 @@ func (p *Publisher) Run(ctx context.Context) error {
 	if p.opts.RulesFile != "" {
 		wg.Go(func() { p.watchRules(ctx) })
 	}
-	stream, err := p.js.Stream(ctx, bus.CuratedStream)
+	info, err := p.stream.Info(ctx)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	last := stream.CachedInfo().State.LastSeq
+	last := info.State.LastSeq
+	p.items.Store(info.State.Msgs)
 	if last == 0 {
 		p.caughtUp.Store(true)
 	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	cc, err := p.follow(ctx, func(seq uint64) {
+		if seq >= last && !p.caughtUp.Swap(true) {
+			p.log.Info("view rebuilt from curated stream", "messages", last, "held", p.view.Held())
+		}
+	})
 	if err != nil {
-		return fmt.Errorf("publish: consumer: %w", err)
+		return err
+	}
+	p.log.Info("publish started", "replaying", last)
+	wg.Go(func() { p.refill(ctx) })
+	<-ctx.Done()
+	cc.Stop()
+	<-cc.Closed()
+	return nil
+}
+
+// follow reads the curated stream from its first message into the view and
+// goes on with every new one, calling seen with each stream sequence.
+func (p *Publisher) follow(ctx context.Context, seen func(seq uint64)) (jetstream.ConsumeContext, error) {
+	cons, err := p.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("publish: consumer: %w", err)
 	}
 	cc, err := cons.Consume(func(msg jetstream.Msg) {
 		var it item.Item
@@ -125,20 +153,95 @@ func (p *Publisher) Run(ctx context.Context) error {
 		} else {
 			p.view.Put(untrusted(it))
 		}
-		if md, err := msg.Metadata(); err == nil && md.Sequence.Stream >= last {
-			if !p.caughtUp.Swap(true) {
-				p.log.Info("view rebuilt from curated stream", "items", p.view.Len())
-			}
+		if md, err := msg.Metadata(); err == nil {
+			seen(md.Sequence.Stream)
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("publish: consume: %w", err)
+		return nil, fmt.Errorf("publish: consume: %w", err)
 	}
-	p.log.Info("publish started", "replaying", last)
-	<-ctx.Done()
-	cc.Stop()
-	<-cc.Closed()
-	return nil
+	return cc, nil
+}
+
+// refill reads the curated stream again when the view says a window lost
+// more items than it can spare (hidden or reclassified out of a feed whose
+// older items it no longer holds), and keeps the item count current.
+func (p *Publisher) refill(ctx context.Context) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !p.Ready() || !p.view.Short() {
+			continue
+		}
+		info, err := p.stream.Info(ctx)
+		if err != nil {
+			continue
+		}
+		done := make(chan struct{})
+		var once sync.Once
+		cc, err := p.follow(ctx, func(seq uint64) {
+			if seq >= info.State.LastSeq {
+				once.Do(func() { close(done) })
+			}
+		})
+		if err != nil {
+			p.log.Error("short feeds not refilled", "err", err)
+			continue
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		cc.Stop()
+		<-cc.Closed()
+		p.log.Info("short feeds refilled from the curated stream", "messages", info.State.LastSeq)
+	}
+}
+
+// loadItem reads an item's latest version from the curated stream.
+func (p *Publisher) loadItem(id string) (item.Item, bool, error) {
+	if !validID(id) {
+		return item.Item{}, false, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	msg, err := p.stream.GetLastMsgForSubject(ctx, bus.CuratedItemSubject(id))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return item.Item{}, false, nil
+	}
+	if err != nil {
+		return item.Item{}, false, fmt.Errorf("publish: load %s: %w", id, err)
+	}
+	var it item.Item
+	if err := json.Unmarshal(msg.Data, &it); err != nil {
+		return item.Item{}, false, fmt.Errorf("publish: decode %s: %w", id, err)
+	}
+	return it, true, nil
+}
+
+// validID accepts what can be one token of a subject.
+func validID(id string) bool {
+	return id != "" && !strings.ContainsAny(id, ".*> \t\r\n")
+}
+
+// ItemCount is the number of items on the curated stream (one message
+// each), read at most twice a second.
+func (p *Publisher) ItemCount() uint64 {
+	if at := p.countedAt.Load(); at == nil || time.Since(*at) > 500*time.Millisecond {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if info, err := p.stream.Info(ctx); err == nil {
+			p.items.Store(info.State.Msgs)
+			now := time.Now()
+			p.countedAt.Store(&now)
+		}
+	}
+	return p.items.Load()
 }
 
 // watchRules reloads the rules file when it changes; a broken file is

@@ -165,11 +165,11 @@ func feedTitles(t *testing.T, body []byte) []string {
 func TestServe(t *testing.T) {
 	p, js, srv := publisherUnderTest(t)
 	for _, it := range testItems() {
-		if err := stage.Publish(context.Background(), js, bus.CuratedSubject, it); err != nil {
+		if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(it.ID), it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "three items", func() bool { return p.View().Len() == 3 })
+	waitFor(t, "three items", func() bool { return p.View().Held() == 3 })
 
 	tests := []struct {
 		path   string
@@ -214,7 +214,7 @@ func TestServe(t *testing.T) {
 	upd := testItems()[1]
 	upd.Title = "Dreigingsniveau verhoogd naar 4"
 	upd.Updated = upd.Published.Add(time.Hour)
-	if err := stage.Publish(context.Background(), js, bus.CuratedSubject, upd); err != nil {
+	if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(upd.ID), upd); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the update", func() bool {
@@ -230,8 +230,8 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("Werf jij al Burgernetdeelnemers?")) {
 		t.Errorf("index: %d, lacks the latest item", resp.StatusCode)
 	}
-	if !p.Ready() || p.View().Len() != 3 {
-		t.Errorf("ready %v with %d items, want ready with 3", p.Ready(), p.View().Len())
+	if !p.Ready() || p.ItemCount() != 3 {
+		t.Errorf("ready %v with %d items, want ready with 3", p.Ready(), p.ItemCount())
 	}
 }
 
@@ -253,11 +253,11 @@ func TestOverrides(t *testing.T) {
 	p, js, srv := publisherUnderTest(t)
 	items := testItems()
 	for _, it := range items {
-		if err := stage.Publish(context.Background(), js, bus.CuratedSubject, it); err != nil {
+		if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(it.ID), it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "three items", func() bool { return p.View().Len() == 3 })
+	waitFor(t, "three items", func() bool { return p.View().Held() == 3 })
 	burgernet := items[2]
 
 	// Pin Burgernet to openbare-orde: it appears there at once.

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,14 +14,6 @@ var formats = map[string]string{
 	"rss":  "application/rss+xml; charset=utf-8",
 	"atom": "application/atom+xml; charset=utf-8",
 	"json": "application/feed+json; charset=utf-8",
-}
-
-// rendered is a feed document ready to serve.
-type rendered struct {
-	version uint64
-	body    []byte
-	etag    string
-	modTime time.Time
 }
 
 // Handler serves the feeds, the OPML list, the index page and the API.
@@ -57,11 +48,7 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render feed", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("ETag", doc.etag)
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	// ServeContent answers If-None-Match and If-Modified-Since with 304.
-	http.ServeContent(w, r, "", doc.modTime, bytes.NewReader(doc.body))
+	serveDoc(w, r, doc, ctype)
 }
 
 // validKey accepts the feed keys of the URL scheme with known ids.
@@ -90,15 +77,19 @@ func (p *Publisher) knownDistrict(id string) bool {
 	if _, ok := p.dists[id]; ok {
 		return true
 	}
-	return p.view.Feed(districtKey(id), 0).Version > 0
+	return p.view.Version(districtKey(id)) > 0
 }
 
 // render returns the cached document for key and format, rendering it again
 // when the feed changed since.
 func (p *Publisher) render(key, format string) (*rendered, error) {
-	snap := p.view.Feed(key, p.opts.FeedSize)
 	ck := key + "." + format
-	if c, ok := p.cache.Load(ck); ok && c.(*rendered).version == snap.Version {
+	c, cached := p.cache.Load(ck)
+	if cached && c.(*rendered).version == p.view.Version(key) {
+		return c.(*rendered), nil // the hot path: no item copied
+	}
+	snap := p.view.Feed(key, p.opts.FeedSize)
+	if cached && c.(*rendered).version == snap.Version {
 		return c.(*rendered), nil
 	}
 	info := feedInfo{
@@ -129,7 +120,7 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 	if modTime.IsZero() {
 		modTime = p.started // an empty feed has been empty since start
 	}
-	doc := &rendered{version: snap.Version, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modTime: modTime.Truncate(time.Second)}
+	doc := newRendered(snap.Version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
 	p.cache.Store(ck, doc)
 	return doc, nil
 }

@@ -397,11 +397,11 @@ func TestRSSTitle(t *testing.T) {
 func TestServeRichItems(t *testing.T) {
 	p, js, srv := publisherUnderTest(t)
 	for _, it := range richItems() {
-		if err := stage.Publish(context.Background(), js, bus.CuratedSubject, it); err != nil {
+		if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(it.ID), it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "three items", func() bool { return p.View().Len() == 3 })
+	waitFor(t, "three items", func() bool { return p.View().Held() == 3 })
 	tests := []struct {
 		path string
 		want []string

@@ -32,33 +32,52 @@ func feedKeys(it *item.Item) []string {
 	return keys
 }
 
-// View holds the latest version of every curated item and, per feed, the
-// items that belong to it, newest first. It is rebuilt from the curated
-// stream on start.
+// View holds, per feed, a window of its newest items (twice feed_size, so
+// that items leaving a feed rarely leave it short), and the items those
+// windows hold: what feeds need, not every item ever curated. An item's
+// latest version lives on the curated stream (one subject per item, one
+// message per subject); the view reads an item it does not hold from there
+// through load, and a window that lost so many items that it holds fewer
+// than feed_size while older ones exist is marked short, for the publisher
+// to refill from the stream (Short). It is rebuilt from the stream on start.
 type View struct {
-	mu    sync.RWMutex
-	items map[string]*item.Item // as curated, before overrides
-	shown map[string]*item.Item // as shown, after overrides; absent if hidden
-	feeds map[string]*feedItems
+	mu     sync.RWMutex
+	window int    // items kept per feed
+	load   Loader // reads an item's latest version; nil: none
+	held   map[string]*held
+	feeds  map[string]*feedItems
 	// Editors' overrides: from the API (edits) and the rules file (rules).
 	// An item's edits, when it has any, replace its rules.
 	edits map[string]curation.State
 	rules curation.Rules
-	// reports are, per story (its first report's id), the ids of its other
-	// reports: feeds show the story once, under its first report.
-	reports map[string]map[string]bool
+	short bool // some window needs a refill
+}
+
+// Loader reads the latest version of an item from where it is stored; ok is
+// false when there is none.
+type Loader func(id string) (it item.Item, ok bool, err error)
+
+// held is an item the view keeps: in some feed's window, or overridden.
+type held struct {
+	raw   item.Item  // as curated, before overrides
+	shown *item.Item // as shown, after overrides; nil if hidden
+	keys  []string   // feeds whose window holds shown
 }
 
 type feedItems struct {
-	items   []*item.Item // newest first
+	items   []*item.Item // newest first, at most window
 	version uint64       // bumped on every change, keys the render cache
 	changed time.Time    // last change of any item in the feed
 	touched time.Time    // when the feed last changed here: Last-Modified
+	// evicted is set once an item fell off the end of the window: from
+	// then on the window is the newest items only down to its last one.
+	evicted bool
 }
 
-// NewView returns an empty view.
-func NewView() *View {
-	return &View{items: map[string]*item.Item{}, shown: map[string]*item.Item{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}, reports: map[string]map[string]bool{}}
+// NewView returns an empty view keeping window items per feed (0: every
+// item), reading items it does not hold with load.
+func NewView(window int, load Loader) *View {
+	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}}
 }
 
 // Put adds an item or replaces the previous version with the same id,
@@ -66,12 +85,12 @@ func NewView() *View {
 func (v *View) Put(it item.Item) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if old, ok := v.items[it.ID]; ok {
+	if old, ok := v.held[it.ID]; ok {
 		// Two dedup replicas may deliver the versions of one story in
 		// either order: the newer text wins, and also_at only grows.
-		other := *old
-		if it.LastChange().Before(old.LastChange()) {
-			it, other = *old, it
+		other := old.raw
+		if it.LastChange().Before(old.raw.LastChange()) {
+			it, other = old.raw, it
 		}
 		for _, l := range other.AlsoAt {
 			if !slices.Contains(it.AlsoAt, l) {
@@ -79,12 +98,21 @@ func (v *View) Put(it item.Item) {
 			}
 		}
 	}
-	v.items[it.ID] = &it
+	v.hold(it)
 	v.place(it.ID)
+}
+
+func (v *View) hold(it item.Item) {
+	if h, ok := v.held[it.ID]; ok {
+		h.raw = it
+		return
+	}
+	v.held[it.ID] = &held{raw: it}
 }
 
 // SetOverride records an item's state from the API and re-places the item.
 func (v *View) SetOverride(id string, st curation.State) {
+	raw, ok := v.fetch(id)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if st.Empty() {
@@ -92,16 +120,50 @@ func (v *View) SetOverride(id string, st curation.State) {
 	} else {
 		v.edits[id] = st
 	}
+	if ok {
+		if _, held := v.held[id]; !held {
+			v.hold(raw)
+		}
+	}
 	v.place(id)
+}
+
+// fetch returns an item the view does not hold from the loader.
+func (v *View) fetch(id string) (item.Item, bool) {
+	v.mu.RLock()
+	h, ok := v.held[id]
+	v.mu.RUnlock()
+	if ok {
+		return h.raw, true
+	}
+	if v.load == nil {
+		return item.Item{}, false
+	}
+	it, ok, err := v.load(id)
+	if err != nil || !ok {
+		return item.Item{}, false
+	}
+	return untrusted(it), true
 }
 
 // SetRules replaces the rules file's overrides and re-places every item they
 // touched before or touch now.
 func (v *View) SetRules(r curation.Rules) {
+	loaded := map[string]item.Item{}
+	for id := range r {
+		if it, ok := v.fetch(id); ok {
+			loaded[id] = it
+		}
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	old := v.rules
 	v.rules = r
+	for id, it := range loaded {
+		if _, ok := v.held[id]; !ok {
+			v.hold(it)
+		}
+	}
 	for id := range old {
 		v.place(id)
 	}
@@ -124,100 +186,119 @@ func (v *View) override(id string) curation.State {
 	return v.rules[id]
 }
 
-// place re-places an item, and with it the story it is a report of (whose
-// list of reports changed) or its story's other reports (which are shown
-// only in the feeds their first report is not in). The caller holds mu.
+// place takes an item out of the windows it is in and puts it in those
+// its current version and overrides say, where it is among the newest.
+// The caller holds mu.
 func (v *View) place(id string) {
-	v.placeOne(id)
-	if raw, ok := v.items[id]; ok && raw.Story != "" {
-		if _, ok := v.items[raw.Story]; ok {
-			v.placeOne(raw.Story)
-		}
-	}
-	for _, r := range sortedKeys(v.reports[id]) {
-		v.placeOne(r)
-	}
-}
-
-// placeOne takes an item out of the feeds it is shown in and puts it in the
-// feeds its current version and overrides say. The caller holds mu.
-func (v *View) placeOne(id string) {
-	if old, ok := v.shown[id]; ok {
-		for _, k := range feedKeys(old) {
-			f := v.feeds[k]
-			if f == nil {
-				continue
-			}
-			f.items = slices.DeleteFunc(f.items, func(x *item.Item) bool { return x.ID == id })
-			f.version++
-			f.touched = time.Now()
-		}
-		delete(v.shown, id)
-	}
-	raw, ok := v.items[id]
+	h, ok := v.held[id]
 	if !ok {
 		return
 	}
-	var first *item.Item // shown first report of the story raw is a report of
-	if raw.Story != "" && raw.Story != id {
-		if _, ok := v.items[raw.Story]; ok {
-			if v.reports[raw.Story] == nil {
-				v.reports[raw.Story] = map[string]bool{}
-			}
-			v.reports[raw.Story][id] = true
-			first = v.shown[raw.Story]
-		}
-	}
-	it, visible := v.override(id).Apply(*raw)
-	if !visible {
-		return
-	}
-	it.ReportedBy = nil
-	for _, r := range sortedKeys(v.reports[id]) {
-		if rep, ok := v.shown[r]; ok {
-			it.ReportedBy = append(it.ReportedBy, item.Location{Source: rep.Source, URL: rep.URL, Title: rep.Title})
-		}
-	}
-	p := &it
-	v.shown[id] = p
-	for _, k := range feedKeys(p) {
-		if first != nil && slices.Contains(feedKeys(first), k) {
-			continue // shown once, under its first report
-		}
+	now := time.Now()
+	for _, k := range h.keys {
 		f := v.feeds[k]
-		if f == nil {
-			f = &feedItems{}
-			v.feeds[k] = f
-		}
-		i, _ := slices.BinarySearchFunc(f.items, p, newestFirst)
-		f.items = slices.Insert(f.items, i, p)
+		f.items = slices.DeleteFunc(f.items, func(x *item.Item) bool { return x.ID == id })
 		f.version++
-		f.changed = latest(f.changed, p.LastChange())
-		f.touched = time.Now()
+		f.touched = now
+		if f.evicted && len(f.items) < v.window/2 {
+			v.short = true
+		}
 	}
+	h.keys, h.shown = h.keys[:0], nil
+	it, visible := v.override(id).Apply(h.raw)
+	if visible {
+		p := &it
+		h.shown = p
+		for _, k := range feedKeys(p) {
+			if v.insert(k, p, now) {
+				h.keys = append(h.keys, k)
+			}
+		}
+	}
+	v.release(id)
 }
 
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// insert puts p into the window of feed k if it is among its newest, and
+// drops the window's last item when it is full; it reports whether p is in.
+func (v *View) insert(k string, p *item.Item, now time.Time) bool {
+	f := v.feeds[k]
+	if f == nil {
+		f = &feedItems{}
+		v.feeds[k] = f
 	}
-	slices.Sort(keys)
-	return keys
+	i, _ := slices.BinarySearchFunc(f.items, p, newestFirst)
+	if f.evicted && i == len(f.items) {
+		return false // older than the window: items between are not held
+	}
+	f.items = slices.Insert(f.items, i, p)
+	f.version++
+	f.changed = latest(f.changed, p.LastChange())
+	f.touched = now
+	if v.window > 0 && len(f.items) > v.window {
+		last := f.items[len(f.items)-1]
+		f.items = f.items[:len(f.items)-1]
+		f.evicted = true
+		if h := v.held[last.ID]; h != nil {
+			h.keys = slices.DeleteFunc(h.keys, func(x string) bool { return x == k })
+			if last.ID != p.ID {
+				v.release(last.ID)
+			}
+		}
+		return last.ID != p.ID
+	}
+	return true
+}
+
+// release forgets an item no window holds and no override names.
+func (v *View) release(id string) {
+	h, ok := v.held[id]
+	if !ok || len(h.keys) > 0 {
+		return
+	}
+	if _, ok := v.edits[id]; ok {
+		return
+	}
+	if _, ok := v.rules[id]; ok {
+		return
+	}
+	delete(v.held, id)
+}
+
+// Short reports whether some window lost items it cannot replace without
+// reading the stream again, and clears the mark.
+func (v *View) Short() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	s := v.short
+	v.short = false
+	return s
 }
 
 // Item returns an item as shown (after overrides), whether it is shown at
-// all, and whether it exists.
+// all, and whether it exists; an item no feed holds is read with load.
 func (v *View) Item(id string) (it item.Item, shown, ok bool) {
 	v.mu.RLock()
-	defer v.mu.RUnlock()
-	if p, ok := v.shown[id]; ok {
-		return *p, true, true
+	h, held := v.held[id]
+	var st curation.State
+	if held {
+		if h.shown != nil {
+			defer v.mu.RUnlock()
+			return *h.shown, true, true
+		}
+		it = h.raw
 	}
-	if p, ok := v.items[id]; ok {
-		return *p, false, true
+	st = v.override(id)
+	v.mu.RUnlock()
+	if !held {
+		if it, ok = v.fetch(id); !ok {
+			return item.Item{}, false, false
+		}
 	}
-	return item.Item{}, false, false
+	shownIt, visible := st.Apply(it)
+	if !visible {
+		return it, false, true
+	}
+	return shownIt, true, true
 }
 
 func newestFirst(a, b *item.Item) int {
@@ -258,6 +339,17 @@ func (v *View) Feed(key string, n int) Snapshot {
 	return s
 }
 
+// Version is the version of the feed with the given key: it changes with
+// every change of the feed's items.
+func (v *View) Version(key string) uint64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if f := v.feeds[key]; f != nil {
+		return f.version
+	}
+	return 0
+}
+
 // Keys lists the feeds that have items.
 func (v *View) Keys() []string {
 	v.mu.RLock()
@@ -272,9 +364,9 @@ func (v *View) Keys() []string {
 	return keys
 }
 
-// Len is the number of distinct items.
-func (v *View) Len() int {
+// Held is the number of items the view keeps in memory.
+func (v *View) Held() int {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	return len(v.items)
+	return len(v.held)
 }

@@ -36,7 +36,7 @@ var streamsOf = map[string][]string{
 func (h health) live(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"alive": true, "services": h.services}
 	if h.pub != nil {
-		body["items"] = h.pub.View().Len()
+		body["items"] = h.pub.ItemCount()
 	}
 	writeJSON(w, http.StatusOK, body)
 }

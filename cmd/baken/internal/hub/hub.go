@@ -43,7 +43,10 @@ type Options struct {
 	NATSListen string
 	Replicas   int // stream replicas on a cluster
 	HTTPAddr   string
-	Log        *slog.Logger
+	// AdminAddr, when set, serves Go's profiles (net/http/pprof) on this
+	// loopback address.
+	AdminAddr string
+	Log       *slog.Logger
 	// Listening, when set, is told the HTTP address once it accepts.
 	Listening func(addr string)
 
@@ -98,7 +101,32 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := bus.SetupWait(ctx, js, opts, bus.SetupTimeout, log); err != nil {
 		return err
 	}
-	run, pub, err := build(ctx, o, js)
+	// Each service gets connections of its own: a server reads one
+	// connection's messages in order, so one shared connection makes
+	// every service wait on the others.
+	var conns []*nats.Conn
+	defer func() {
+		for _, c := range conns {
+			if dErr := drain(c, log); dErr != nil {
+				err = errors.Join(err, dErr)
+			}
+		}
+	}()
+	connect := func(name string) (jetstream.JetStream, error) {
+		var c *nats.Conn
+		var err error
+		if ns != nil {
+			c, err = bus.InProcess(ns, name, o.Config.NATS)
+		} else {
+			c, err = bus.Connect(ctx, o.NATSURL, name, o.Config.NATS, log)
+		}
+		if err != nil {
+			return nil, err
+		}
+		conns = append(conns, c)
+		return jetstream.New(c)
+	}
+	run, pub, err := build(ctx, o, connect)
 	if err != nil {
 		return err
 	}
@@ -107,6 +135,13 @@ func Run(ctx context.Context, o Options) (err error) {
 		return err
 	}
 
+	if o.AdminAddr != "" {
+		admin, err := startAdmin(o.AdminAddr, log)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+	}
 	ln, err := net.Listen("tcp", o.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -155,7 +190,7 @@ func Run(ctx context.Context, o Options) (err error) {
 
 // build constructs the selected services; each becomes a function that runs
 // until ctx is done.
-func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(context.Context) error, pub *publish.Publisher, err error) {
+func build(ctx context.Context, o Options, connect func(name string) (jetstream.JetStream, error)) (run []func(context.Context) error, pub *publish.Publisher, err error) {
 	log := o.Log
 	want := func(name string) bool { return slices.Contains(o.Services, name) }
 	needClassifier := want("classify") || want("publish")
@@ -166,6 +201,10 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		}
 	}
 	if want("ingest") {
+		js, err := connect("ingest")
+		if err != nil {
+			return nil, nil, err
+		}
 		in, err := ingest.New(ctx, o.Config, js, log)
 		if err != nil {
 			return nil, nil, err
@@ -174,12 +213,25 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		run = append(run, in.Run)
 	}
 	if want("classify") {
+		js, err := connect("classify")
+		if err != nil {
+			return nil, nil, err
+		}
 		st := cl.Stage()
 		st.Metrics = o.metrics
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("dedup") {
-		d, err := dedup.New(ctx, js, log, dedup.Stories(o.Config.Dedup.Stories))
+		var jss []jetstream.JetStream
+		for i := range dedupConns {
+			js, err := connect(fmt.Sprintf("dedup-%d", i))
+			if err != nil {
+				return nil, nil, err
+			}
+			jss = append(jss, js)
+		}
+		js := jss[0]
+		d, err := dedup.New(ctx, js, log, dedup.Connections(jss[1:]...), dedup.Stories(o.Config.Dedup.Stories))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -188,6 +240,10 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
 	}
 	if want("publish") {
+		js, err := connect("publish")
+		if err != nil {
+			return nil, nil, err
+		}
 		if pub, err = publish.New(ctx, js, publishOptions(o.Config, cl), log); err != nil {
 			return nil, nil, err
 		}
@@ -195,6 +251,10 @@ func build(ctx context.Context, o Options, js jetstream.JetStream) (run []func(c
 	}
 	return run, pub, nil
 }
+
+// dedupConns is how many connections dedup has: its KV calls are spread
+// over all but one, which carries the watch of its index.
+const dedupConns = 5
 
 func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options {
 	po := publish.Options{

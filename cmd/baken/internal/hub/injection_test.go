@@ -152,7 +152,7 @@ sources:
 			Categories: []string{p}, Places: []string{p}, Districts: []string{"utrecht-stad"},
 			Themes: []item.Theme{{ID: "ondermijning", Score: 3, Matched: []string{p}}}, AlsoAt: []item.Location{{Source: p, URL: p}}}
 		data, _ := json.Marshal(it)
-		if _, err := js.Publish(context.Background(), bus.CuratedSubject, data); err != nil {
+		if _, err := js.Publish(context.Background(), bus.CuratedItemSubject(it.ID), data); err != nil {
 			t.Fatal(err)
 		}
 	}

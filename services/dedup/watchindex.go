@@ -1,0 +1,178 @@
+package dedup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/pkg/bus"
+)
+
+// watchIndex is the near-duplicate index of the dedup stage: the bands of
+// every record in the bucket, kept in memory by a KV watch, so that filing
+// an item costs no KV call per band. A record carries its bands; the
+// bucket's revisions order all records, and the watch files each record's
+// bands in that order. An item that has created its record at revision R
+// waits until the watch has applied R: then every record created before
+// it, by any replica, is filed, and none created after it stands before it
+// in any bucket. That is the atomic filing find relies on (near.go): of
+// two items filed at once, the later one gets the earlier one back, the
+// earlier one never gets the later one, so neither can wait on the other.
+// What is known of a filed id (its print, whether it is deciding or a
+// copy) is kept for the latest records (recentSize) as the watch saw them;
+// a decided record's print and canonical never change for find, so that
+// answer is as good as a read. A deciding one, or one no longer kept, is
+// read from the bucket, fresh (entry).
+type watchIndex struct {
+	s       store
+	mu      sync.Mutex
+	changed *sync.Cond
+	applied uint64 // the latest revision the watch has applied
+	err     error  // why the watch stopped
+	mem     *memIndex
+	recent  map[string]entry // what the watch saw of the latest records
+	ring    []string         // their ids, oldest replaced first
+	next    int
+}
+
+// recentSize bounds the entries kept: copies come within days of their
+// story, so the latest records are the ones find asks about.
+const recentSize = 16384
+
+// bandsRecord is the part of a record the watch needs.
+type bandsRecord struct {
+	Bands       []band       `json:"bands,omitempty"`
+	DuplicateOf string       `json:"duplicate_of,omitempty"`
+	Print       *Fingerprint `json:"print,omitempty"`
+	Deciding    bool         `json:"deciding,omitempty"`
+}
+
+// watchBands starts following the id records of the bucket on js until
+// ctx is done; entries it does not keep are read through s. It reads the
+// bucket's stream with an ordered pull consumer (the last revision of each
+// record, then every new one), which keeps up with a flood of writes where
+// a KV watch, pushed with flow control, fell behind.
+func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchIndex, error) {
+	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{recordSubjects},
+		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup: watch: %w", err)
+	}
+	x := &watchIndex{s: s, mem: newMemIndex(), recent: make(map[string]entry, recentSize), ring: make([]string, recentSize)}
+	x.changed = sync.NewCond(&x.mu)
+	cc, err := cons.Consume(func(msg jetstream.Msg) { x.apply(ctx, msg) })
+	if err != nil {
+		return nil, fmt.Errorf("dedup: watch: %w", err)
+	}
+	context.AfterFunc(ctx, func() {
+		cc.Stop()
+		x.stop(ctx.Err())
+	})
+	return x, nil
+}
+
+// recordSubjects are the subjects of the id records in the bucket's stream.
+const recordSubjects = "$KV." + bus.DedupBucket + ".id.>"
+
+// apply files the bands of one record and keeps what find asks of it.
+func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
+	md, err := msg.Metadata()
+	if err != nil {
+		return
+	}
+	if op := msg.Headers().Get("KV-Operation"); op == "" {
+		var rec bandsRecord
+		id := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".id.")
+		if json.Unmarshal(msg.Data(), &rec) == nil {
+			for _, b := range rec.Bands {
+				_, _ = x.mem.file(ctx, b, id)
+			}
+			if rec.Print != nil {
+				x.mu.Lock()
+				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding})
+				x.mu.Unlock()
+			}
+		}
+	}
+	x.mu.Lock()
+	x.applied = max(x.applied, md.Sequence.Stream)
+	x.mu.Unlock()
+	x.changed.Broadcast()
+}
+
+func (x *watchIndex) stop(err error) {
+	x.mu.Lock()
+	x.err = err
+	x.mu.Unlock()
+	x.changed.Broadcast()
+}
+
+// wait returns once the watch has applied revision rev.
+func (x *watchIndex) wait(ctx context.Context, rev uint64) error {
+	stop := context.AfterFunc(ctx, x.changed.Broadcast)
+	defer stop()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for x.applied < rev {
+		if x.err != nil {
+			return x.err
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dedup: waiting for the index to reach revision %d: %w", rev, err)
+		}
+		x.changed.Wait()
+	}
+	return nil
+}
+
+// file returns the ids filed under b before id. The watch filed id already
+// (the caller waited for its record); an id no longer in the bucket was
+// pushed out by bucketSize later ones, so none came before it.
+func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error) {
+	m := x.mem
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, known := m.num[id]
+	v, ok := m.buckets[b]
+	switch {
+	case !known || !ok || v == n:
+		return nil, nil
+	case v&inList == 0:
+		return nil, nil // the bucket holds another id only
+	}
+	list := m.lists[v&^inList]
+	i := slices.Index(list, n)
+	if i < 0 {
+		return nil, nil
+	}
+	return m.names(list[:i]), nil
+}
+
+// keep remembers e for id, forgetting the oldest kept. The caller holds mu.
+func (x *watchIndex) keep(id string, e entry) {
+	if _, ok := x.recent[id]; !ok {
+		if old := x.ring[x.next]; old != "" {
+			delete(x.recent, old)
+		}
+		x.ring[x.next] = id
+		x.next = (x.next + 1) % len(x.ring)
+	}
+	x.recent[id] = e
+}
+
+func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
+	x.mu.Lock()
+	e, ok := x.recent[id]
+	x.mu.Unlock()
+	if ok && !e.deciding {
+		return e, true, nil
+	}
+	return x.s.readEntry(ctx, id)
+}
