@@ -94,6 +94,8 @@ type Publish struct {
 	Rules string `yaml:"rules"`
 	// APIToken, when set, is required as a bearer token to change overrides.
 	APIToken string `yaml:"api_token"`
+	// WebSub allows subscribers' callbacks at addresses refused by default.
+	WebSub Network `yaml:"websub"`
 }
 
 // Default returns the configuration with every default filled in.
@@ -199,6 +201,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Ingest.validatePoliteness()...)
 	errs = append(errs, c.Ingest.Network.validate("ingest"))
 	errs = append(errs, c.NATS.Validate())
+	errs = append(errs, c.Publish.WebSub.validate("publish.websub"))
 	if c.Publish.FeedSize <= 0 {
 		errs = append(errs, errors.New("publish.feed_size: must be positive"))
 	}

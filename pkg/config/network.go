@@ -36,3 +36,12 @@ func (in Ingest) Policy(src Source) (netguard.Policy, error) {
 		Hint:         "set allow_private (or allow_cidrs) on this source to allow",
 	}, nil
 }
+
+// Policy is the network policy n describes alone (WebSub callbacks).
+func (n Network) Policy(hint string) (netguard.Policy, error) {
+	allow, err := netguard.ParsePrefixes(n.AllowCIDRs)
+	if err != nil {
+		return netguard.Policy{}, err
+	}
+	return netguard.Policy{AllowPrivate: n.AllowPrivate, Allow: allow, Hint: hint}, nil
+}

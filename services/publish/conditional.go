@@ -124,4 +124,5 @@ type rendered struct {
 	lastModified []string
 	gzOnce       sync.Once
 	gz           []byte
+	links        []string // the Link header: the WebSub hub and the feed itself
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/netguard"
+	"github.com/bakenhub/baken/services/publish/websub"
 )
 
 // Label names a theme or district id for people.
@@ -40,11 +42,15 @@ type Options struct {
 	Sources   []Label // every source, for author names
 	RulesFile string  // editors' overrides under version control, optional
 	APIToken  string  // bearer token for overrides and the audit trail; none: both closed
+	// Callbacks is where WebSub subscribers' callbacks may be (by default
+	// nowhere internal, as for fetching).
+	Callbacks netguard.Policy
 }
 
 // Publisher keeps the view and serves it over HTTP.
 type Publisher struct {
 	opts  Options
+	hub   *websub.Hub // the WebSub hub at /websub
 	js    jetstream.JetStream
 	store *curation.Store
 	view  *View
@@ -73,6 +79,15 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	p.view = NewView(2*opts.FeedSize, p.loadItem)
+	subs, err := js.KeyValue(ctx, bus.WebSubBucket)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	claims, err := js.KeyValue(ctx, bus.WebSubClaimsBucket)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	p.hub = websub.New(subs, claims, p, websub.Options{HubURL: p.hubURL(), Network: opts.Callbacks}, p.log)
 	for _, t := range opts.Themes {
 		p.themes[t.ID] = t.Name
 	}
@@ -114,6 +129,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 	if p.opts.RulesFile != "" {
 		wg.Go(func() { p.watchRules(ctx) })
 	}
+	wg.Go(func() { p.hub.Run(ctx) })
 	info, err := p.stream.Info(ctx)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)

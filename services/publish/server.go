@@ -25,6 +25,7 @@ func (p *Publisher) Handler() http.Handler {
 	mux.HandleFunc("POST /api/overrides", p.postOverride)
 	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
 	mux.HandleFunc("GET /{$}", p.serveIndex)
+	mux.Handle("/websub", p.hub)
 	return mux
 }
 
@@ -48,6 +49,7 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render feed", http.StatusInternalServerError)
 		return
 	}
+	w.Header()["Link"] = doc.links
 	serveDoc(w, r, doc, ctype)
 }
 
@@ -96,6 +98,7 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 		Title:   p.title(key),
 		SelfURL: p.opts.BaseURL + "/feeds/" + ck,
 		HomeURL: p.opts.BaseURL + "/",
+		HubURL:  p.hubURL(),
 		Updated: snap.Changed,
 	}
 	if info.Updated.IsZero() {
@@ -121,6 +124,7 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 		modTime = p.started // an empty feed has been empty since start
 	}
 	doc := newRendered(snap.Version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
+	doc.links = []string{fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, info.HubURL, info.SelfURL)}
 	p.cache.Store(ck, doc)
 	return doc, nil
 }

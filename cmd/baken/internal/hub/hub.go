@@ -264,6 +264,7 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 		RulesFile: cfg.Publish.Rules,
 		APIToken:  cfg.Publish.APIToken,
 	}
+	po.Callbacks, _ = cfg.Publish.WebSub.Policy("set publish.websub.allow_private (or allow_cidrs) to allow") // validated with the config
 	tax := cl.Taxonomy()
 	for _, id := range tax.IDs() {
 		po.Themes = append(po.Themes, publish.Label{ID: id, Name: tax.Label(id)})
