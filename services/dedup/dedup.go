@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bakenhub/baken/pkg/bus"
 	"github.com/bakenhub/baken/pkg/item"
@@ -32,6 +33,8 @@ type Deduper struct {
 	log     *slog.Logger
 	now     func() time.Time
 	stories bool
+	// outcomes counts the decisions.
+	outcomes *prometheus.CounterVec
 }
 
 // Stories turns story grouping on or off (dedup.stories; on by default).
@@ -67,7 +70,10 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	if err != nil {
 		return nil, err
 	}
-	return &Deduper{store: st, index: idx, log: log.With("stage", "dedup"), now: time.Now, stories: o.stories}, nil
+	if o.reg == nil {
+		o.reg = prometheus.NewRegistry()
+	}
+	return &Deduper{store: st, index: idx, log: log.With("stage", "dedup"), now: time.Now, stories: o.stories, outcomes: newOutcomes(o.reg)}, nil
 }
 
 // Stage returns the dedup stage: classified items in, curated items out.
@@ -202,7 +208,7 @@ func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev u
 			return nil, conflict(err)
 		}
 	}
-	deduped.WithLabelValues("new").Inc()
+	d.outcomes.WithLabelValues("new").Inc()
 	return []item.Item{it}, nil
 }
 

@@ -54,7 +54,7 @@ func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uin
 			// Merged before a crash, perhaps never published: again.
 			return []item.Item{canon}, nil
 		}
-		deduped.WithLabelValues("repeat").Inc()
+		d.outcomes.WithLabelValues("repeat").Inc()
 		return nil, nil
 	}
 	canon.AlsoAt = append(slices.Clip(canon.AlsoAt), loc)
@@ -66,6 +66,6 @@ func (d *Deduper) addCopy(ctx context.Context, it item.Item, rec record, rev uin
 	if near {
 		outcome = "near_duplicate"
 	}
-	deduped.WithLabelValues(outcome).Inc()
+	d.outcomes.WithLabelValues(outcome).Inc()
 	return []item.Item{canon}, nil
 }

@@ -22,7 +22,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	}
 	switch {
 	case rec.DuplicateOf != "":
-		deduped.WithLabelValues("repeat").Inc()
+		d.outcomes.WithLabelValues("repeat").Inc()
 		return nil, nil // a copy seen again: already merged
 	case rec.TextHash == textHash && sameClassification(*rec.Item, it):
 		if rec.Pending {
@@ -30,7 +30,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 			// publish again; the message id makes a second copy impossible.
 			return []item.Item{*rec.Item}, nil
 		}
-		deduped.WithLabelValues("repeat").Inc()
+		d.outcomes.WithLabelValues("repeat").Inc()
 		return nil, nil
 	case rec.TextHash == textHash:
 		// Same text, new classification (a replay after a taxonomy or
@@ -41,7 +41,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		if _, err := d.store.update(ctx, idKey(it.ID), rec, rev); err != nil {
 			return nil, conflict(err)
 		}
-		deduped.WithLabelValues("reclassified").Inc()
+		d.outcomes.WithLabelValues("reclassified").Inc()
 		return []item.Item{canon}, nil
 	}
 	if rec.Item.Source != it.Source {
@@ -65,7 +65,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Story: rec.Story}, rev); err != nil {
 		return nil, conflict(err)
 	}
-	deduped.WithLabelValues("update").Inc()
+	d.outcomes.WithLabelValues("update").Inc()
 	return []item.Item{it}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // spreadKV sends the dedup bucket's reads and writes over several
@@ -41,6 +42,7 @@ type Option func(*options)
 type options struct {
 	more    []jetstream.JetStream
 	stories bool
+	reg     prometheus.Registerer
 }
 
 // Connections spreads the stage's KV calls over these connections as well

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/robfig/cron/v3"
 
 	"github.com/bakenhub/baken/pkg/config"
@@ -85,29 +83,18 @@ func scheduleInterval(spec string) time.Duration {
 	return least
 }
 
-var (
-	hostPass = promauto.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "baken_ingest_host_pass_seconds",
-		Help: "Least time one pass over a host's sources takes at its politeness delay.",
-	}, []string{"host"})
-	hostBehind = promauto.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "baken_ingest_host_behind",
-		Help: "1 when a host's sources cannot all be polled within their schedule at its politeness delay.",
-	}, []string{"host"})
-)
-
 // reportHostLoads sets the host gauges and returns the hosts that fall
 // behind.
-func reportHostLoads(loads []HostLoad) []HostLoad {
+func (m *Metrics) reportHostLoads(loads []HostLoad) []HostLoad {
 	var behind []HostLoad
 	for _, h := range loads {
-		hostPass.WithLabelValues(h.Host).Set(h.Pass.Seconds())
+		m.hostPass.WithLabelValues(h.Host).Set(h.Pass.Seconds())
 		v := 0.0
 		if h.Behind() {
 			v = 1
 			behind = append(behind, h)
 		}
-		hostBehind.WithLabelValues(h.Host).Set(v)
+		m.hostBehind.WithLabelValues(h.Host).Set(v)
 	}
 	return behind
 }

@@ -116,7 +116,7 @@ func (s *Service) Run(ctx context.Context) error {
 		c.Schedule(sched, cron.FuncJob(poll))
 		wg.Go(poll)
 	}
-	for _, h := range reportHostLoads(HostLoads(s.cfg.Sources, s.cfg.Ingest.HostDelay)) {
+	for _, h := range s.metrics.reportHostLoads(HostLoads(s.cfg.Sources, s.cfg.Ingest.HostDelay)) {
 		s.log.Warn("host cannot be polled on schedule", "host", h.Host, "sources", h.Sources, "pass", h.Pass, "schedule", h.Interval)
 	}
 	c.Start()

@@ -19,6 +19,8 @@ type Metrics struct {
 	lastSuccess    *prometheus.GaugeVec
 	busUnavailable prometheus.Counter
 	leasesHeld     prometheus.Gauge
+	hostPass       *prometheus.GaugeVec
+	hostBehind     *prometheus.GaugeVec
 }
 
 // NewMetrics registers ingest's metrics on reg.
@@ -46,7 +48,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Shards of the sources this ingest replica holds (of 32).",
 		}),
 	}
-	reg.MustRegister(m.fetches, m.fetchSeconds, m.lastSuccess, m.busUnavailable, m.leasesHeld)
+	m.hostPass = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "baken_ingest_host_pass_seconds",
+		Help: "Least time one pass over a host's sources takes at its politeness delay.",
+	}, []string{"host"})
+	m.hostBehind = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "baken_ingest_host_behind",
+		Help: "1 when a host's sources cannot all be polled within their schedule at its politeness delay.",
+	}, []string{"host"})
+	reg.MustRegister(m.fetches, m.fetchSeconds, m.lastSuccess, m.busUnavailable, m.leasesHeld, m.hostPass, m.hostBehind)
 	return m
 }
 

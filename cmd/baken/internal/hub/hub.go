@@ -231,7 +231,7 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 			jss = append(jss, js)
 		}
 		js := jss[0]
-		d, err := dedup.New(ctx, js, log, dedup.Connections(jss[1:]...), dedup.Stories(o.Config.Dedup.Stories))
+		d, err := dedup.New(ctx, js, log, dedup.Connections(jss[1:]...), dedup.Stories(o.Config.Dedup.Stories), dedup.Registerer(o.registry))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -282,8 +282,8 @@ func publishOptions(cfg config.Config, cl *classify.Classifier) publish.Options 
 // /healthz, /readyz and /metrics.
 func handler(h health, reg *prometheus.Registry, sources http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	// This hub's registry, and the process-wide one (Go runtime, process,
-	// and the services' counters not yet moved onto a registry of their own).
+	// This hub's registry (every service's metrics), and the process-wide
+	// one for the Go runtime and the process.
 	mux.Handle("GET /metrics", promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", h.live)
 	mux.HandleFunc("GET /readyz", h.ready)
