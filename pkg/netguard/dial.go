@@ -39,6 +39,11 @@ func (p Policy) CheckHost(host string) error {
 	}
 	a, err := netip.ParseAddr(strings.Trim(h, "[]"))
 	if err != nil {
+		if shorthandIPv4(h) {
+			// 127.1, 2130706433, 0x7f000001: a proxy may read these as
+			// addresses (inet_aton), so they are not passed on as names.
+			return &RefusedError{Rule: "address in shorthand form", Hint: p.Hint}
+		}
 		return nil
 	}
 	return p.Check(a)
@@ -63,4 +68,27 @@ func ParsePrefixes(list []string) ([]netip.Prefix, error) {
 		out = append(out, pr.Masked())
 	}
 	return out, nil
+}
+
+// shorthandIPv4 reports a host made only of digits, dots and hex
+// prefixes: an IPv4 address in one of the legacy forms, not a name.
+func shorthandIPv4(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, part := range strings.Split(h, ".") {
+		if part == "" {
+			return false
+		}
+		digits := strings.TrimPrefix(part, "0x")
+		if digits == "" {
+			return false
+		}
+		for _, r := range digits {
+			if !(r >= '0' && r <= '9' || part != digits && (r >= 'a' && r <= 'f')) {
+				return false
+			}
+		}
+	}
+	return true
 }

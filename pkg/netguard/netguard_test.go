@@ -91,12 +91,12 @@ func TestPolicyAllows(t *testing.T) {
 
 func TestCheckHost(t *testing.T) {
 	p := Policy{}
-	for _, h := range []string{"localhost", "LOCALHOST.", "api.localhost", "127.0.0.1", "[::1]", "10.1.2.3"} {
+	for _, h := range []string{"localhost", "LOCALHOST.", "api.localhost", "127.0.0.1", "[::1]", "10.1.2.3", "127.1", "2130706433", "0x7f000001", "0x7f.1"} {
 		if err := p.CheckHost(h); err == nil {
 			t.Errorf("CheckHost(%s) allowed", h)
 		}
 	}
-	for _, h := range []string{"www.politie.nl", "8.8.8.8"} {
+	for _, h := range []string{"www.politie.nl", "8.8.8.8", "112.nl", "feeds.0x.nl"} {
 		if err := p.CheckHost(h); err != nil {
 			t.Errorf("CheckHost(%s): %v", h, err)
 		}

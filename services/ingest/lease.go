@@ -95,9 +95,19 @@ func (l *Leases) Renew(ctx context.Context) error {
 	for shard, rev := range l.owned {
 		next, err := l.kv.Update(ctx, shardKey(shard), []byte(l.id), rev)
 		if err != nil {
-			l.log.Info("lease lost", "shard", shard, "err", err)
-			delete(l.owned, shard)
-			continue
+			// A timeout may hide an update that went through: the shard is
+			// lost only if the entry is gone or another replica's.
+			e, getErr := l.kv.Get(ctx, shardKey(shard))
+			switch {
+			case getErr == nil && string(e.Value()) == l.id:
+				next = e.Revision()
+			case getErr != nil && !errors.Is(getErr, jetstream.ErrKeyNotFound):
+				continue // the bus does not answer: keep it, try again next time
+			default:
+				l.log.Info("lease lost", "shard", shard, "err", err)
+				delete(l.owned, shard)
+				continue
+			}
 		}
 		l.owned[shard] = next
 	}

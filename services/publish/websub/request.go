@@ -51,9 +51,21 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s := Subscription{Topic: topic, Callback: callback, Secret: secret, Since: h.now().UTC()}
 	lease := h.lease(r.PostForm.Get("hub.lease_seconds"))
+	select {
+	case h.verifying <- struct{}{}:
+	default:
+		http.Error(w, "hub busy, try again later", http.StatusServiceUnavailable)
+		return
+	}
+	if h.closing.Load() {
+		<-h.verifying
+		http.Error(w, "hub shutting down", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusAccepted)
-	ctx := context.WithoutCancel(r.Context())
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*h.opts.Timeout)
 	h.wg.Go(func() {
+		defer func() { <-h.verifying; cancel() }()
 		if !h.feeds.Known(topic) {
 			h.deny(ctx, s, "unknown topic: not a feed of this hub")
 			return

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -82,6 +83,9 @@ func digest(s string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// maxVerifying is how many verifications may be in flight at once.
+const maxVerifying = 64
+
 // Hub answers subscription requests and pushes updates.
 type Hub struct {
 	opts   Options
@@ -95,19 +99,28 @@ type Hub struct {
 	mu   sync.Mutex
 	sent map[string]string // topic -> tag last pushed from this replica
 	wg   sync.WaitGroup
+	// verifying bounds the verifications in flight: each request from
+	// outside costs a request to a callback it names.
+	verifying chan struct{}
+	closing   atomic.Bool // shutting down: no new work
 }
 
 // New returns a hub on the subscription and claim buckets.
 func New(subs, claims jetstream.KeyValue, feeds Feeds, opts Options, log *slog.Logger) *Hub {
 	opts.defaults()
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.DialContext = opts.Network.DialContext(opts.Timeout)
+	t.MaxIdleConnsPerHost, t.IdleConnTimeout = 2, 30*time.Second
 	client := &http.Client{
 		Timeout:   opts.Timeout,
-		Transport: &http.Transport{DialContext: opts.Network.DialContext(opts.Timeout)},
+		Transport: t,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse // a callback is where it says it is
 		},
 	}
-	return &Hub{opts: opts, subs: subs, claims: claims, feeds: feeds, client: client, log: log.With("component", "websub"), now: time.Now, sent: map[string]string{}}
+	return &Hub{opts: opts, subs: subs, claims: claims, feeds: feeds, client: client, log: log.With("component", "websub"), now: time.Now,
+		sent: map[string]string{}, verifying: make(chan struct{}, maxVerifying)}
 }
 
 // Subscriptions lists the subscriptions in force.
@@ -134,6 +147,7 @@ func (h *Hub) Subscriptions(ctx context.Context) ([]Subscription, error) {
 // ctx is done, then waits for deliveries in flight.
 func (h *Hub) Run(ctx context.Context) {
 	defer h.wg.Wait()
+	defer h.closing.Store(true)
 	t := time.NewTicker(h.opts.Poll)
 	defer t.Stop()
 	for {
@@ -187,11 +201,12 @@ func (h *Hub) deliverOnce(ctx context.Context, s Subscription, body []byte, ctyp
 	if _, err := h.claims.Create(ctx, claim, []byte(h.now().UTC().Format(time.RFC3339))); err != nil {
 		return // another replica has it, or delivered it before a restart
 	}
-	h.wg.Go(func() { h.deliver(context.WithoutCancel(ctx), s, body, ctype) })
+	h.wg.Go(func() { h.deliver(ctx, s, body, ctype) })
 }
 
 // deliver POSTs the document to the callback, retrying with exponential
-// backoff, and gives up after Attempts. A 410 Gone ends the subscription.
+// backoff, and gives up after Attempts or when the hub shuts down. A 410
+// Gone ends the subscription.
 func (h *Hub) deliver(ctx context.Context, s Subscription, body []byte, ctype string) {
 	wait := h.opts.RetryBase
 	for attempt := 1; ; attempt++ {
@@ -208,7 +223,11 @@ func (h *Hub) deliver(ctx context.Context, s Subscription, body []byte, ctype st
 			h.log.Warn("delivery given up", "topic", s.Topic, "callback", s.Callback, "attempts", attempt, "status", status, "err", err)
 			return
 		}
-		time.Sleep(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
 		wait *= 2
 	}
 }
