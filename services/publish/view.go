@@ -51,6 +51,9 @@ type View struct {
 	edits map[string]curation.State
 	rules curation.Rules
 	short bool // some window needs a refill
+	// reports are, per story (its first report's id), its other reports:
+	// feeds show a story once, under its first report, which lists them.
+	reports map[string]map[string]item.Location
 }
 
 // Loader reads the latest version of an item from where it is stored; ok is
@@ -77,7 +80,8 @@ type feedItems struct {
 // NewView returns an empty view keeping window items per feed (0: every
 // item), reading items it does not hold with load.
 func NewView(window int, load Loader) *View {
-	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}}
+	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{},
+		reports: map[string]map[string]item.Location{}}
 }
 
 // Put adds an item or replaces the previous version with the same id,
@@ -99,6 +103,7 @@ func (v *View) Put(it item.Item) {
 		}
 	}
 	v.hold(it)
+	v.noteReport(it)
 	v.place(it.ID)
 }
 
@@ -186,10 +191,12 @@ func (v *View) override(id string) curation.State {
 	return v.rules[id]
 }
 
-// place takes an item out of the windows it is in and puts it in those
-// its current version and overrides say, where it is among the newest.
-// The caller holds mu.
-func (v *View) place(id string) {
+// placeOne takes an item out of the windows it is in and puts it in those
+// its current version and overrides say, where it is among the newest:
+// a report of a story whose first report is shown goes only where that
+// one is not, and a first report lists its story's other reports. The
+// caller holds mu.
+func (v *View) placeOne(id string) {
 	h, ok := v.held[id]
 	if !ok {
 		return
@@ -207,9 +214,14 @@ func (v *View) place(id string) {
 	h.keys, h.shown = h.keys[:0], nil
 	it, visible := v.override(id).Apply(h.raw)
 	if visible {
+		it.ReportedBy = v.reportedBy(id)
+		skip := v.firstReportFeeds(h.raw)
 		p := &it
 		h.shown = p
 		for _, k := range feedKeys(p) {
+			if slices.Contains(skip, k) {
+				continue
+			}
 			if v.insert(k, p, now) {
 				h.keys = append(h.keys, k)
 			}

@@ -3,6 +3,7 @@ package publish
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +141,62 @@ func TestViewWindow(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestViewShowsAStoryOnce: a story's other reports are listed under its
+// first report in the feeds that show it, and shown themselves only in
+// feeds the first report is not in.
+func TestViewShowsAStoryOnce(t *testing.T) {
+	for _, window := range []int{0, 4} {
+		t.Run(fmt.Sprint("window ", window), func(t *testing.T) { storyOnce(t, window) })
+	}
+}
+
+func storyOnce(t *testing.T, window int) {
+	now := time.Now()
+	first := item.Item{ID: "a", Source: "nrc", URL: "https://www.nrc.nl/a", Title: "Hackers eisen 750.000 euro", Published: now,
+		Themes: []item.Theme{{ID: "digitale-veiligheid"}}}
+	second := item.Item{ID: "b", Source: "nu.nl", URL: "https://www.nu.nl/b", Title: "Criminelen willen 750.000 euro", Published: now.Add(time.Hour),
+		Themes: []item.Theme{{ID: "digitale-veiligheid"}, {ID: "ondermijning"}}, Story: "a"}
+	other := item.Item{ID: "c", Source: "nos", URL: "https://nos.nl/c", Title: "Iets anders", Published: now, Story: "zzz"}
+	v := NewView(window, nil)
+	v.Put(first)
+	v.Put(second)
+	v.Put(other)
+	tests := []struct {
+		feed string
+		want []string
+	}{
+		{"all", []string{"a", "c"}},
+		{"themes/digitale-veiligheid", []string{"a"}},
+		{"themes/ondermijning", []string{"b"}}, // the first report is not in it
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, it := range v.Feed(tt.feed, 10).Items {
+			got = append(got, it.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("feed %s: %v, want %v", tt.feed, got, tt.want)
+		}
+	}
+	got, _, _ := v.Item("a")
+	want := []item.Location{{Source: "nu.nl", URL: "https://www.nu.nl/b", Title: "Criminelen willen 750.000 euro"}}
+	if !slices.Equal(got.ReportedBy, want) {
+		t.Errorf("reported by %v, want %v", got.ReportedBy, want)
+	}
+	if c := contentHTML(&got); !strings.Contains(c, `Ook gemeld door: nu.nl, <a href="https://www.nu.nl/b" rel="noreferrer">Criminelen willen 750.000 euro</a>`) {
+		t.Errorf("content %q does not list the other report", c)
+	}
+	// The first report reclassified: its story's report follows.
+	first.Themes = []item.Theme{{ID: "ondermijning"}}
+	v.Put(first)
+	if n := v.Feed("themes/ondermijning", 10).Total; n != 1 {
+		t.Errorf("ondermijning shows %d items, want the story once", n)
+	}
+	if n := v.Feed("themes/digitale-veiligheid", 10).Total; n != 1 {
+		t.Errorf("digitale-veiligheid shows %d items, want the other report", n)
 	}
 }
