@@ -89,6 +89,12 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 		cfg.Storage = jetstream.FileStorage
 		cfg.Replicas = o.Replicas
 		cfg.Duplicates = min(duplicateWindow, cfg.MaxAge)
+		if cfg.Name == ClassifiedStream {
+			if err := setupClassified(ctx, js, cfg); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
 			return fmt.Errorf("bus: stream %s: %w", cfg.Name, err)
 		}

@@ -65,7 +65,7 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	if len(ops) > 1 {
 		kv = &spreadKV{KeyValue: ops[0], all: ops}
 	}
-	st := store{newCachedKV(kv)}
+	st := store{kv: newCachedKV(kv), pending: newPendingRecords()}
 	idx, err := watchBands(ctx, watchJS, st)
 	if err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 
 // Stage returns the dedup stage: classified items in, curated items out.
 func (d *Deduper) Stage() stage.Stage {
-	return stage.Stage{Name: "dedup", Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published,
+	return stage.Stage{Name: bus.DedupConsumer, Stream: bus.ClassifiedStream, Subject: bus.CuratedSubject, PerItem: true, Handler: d.Handle, Published: d.Published,
 		// Claims are atomic creates and compare-and-sets: messages are
 		// handled concurrently as by several replicas.
 		Concurrency: 32}
@@ -87,7 +87,18 @@ func (d *Deduper) Stage() stage.Stage {
 // Published clears the pending mark of items now on the curated stream.
 func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 	for _, out := range outs {
-		rec, rev, ok, err := d.store.get(ctx, idKey(out.ID))
+		key := idKey(out.ID)
+		rec, rev, ok := d.store.written(key)
+		if ok {
+			rec.Pending = false
+			if _, err := d.store.update(ctx, key, rec, rev); err == nil {
+				continue
+			} else if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+				return err
+			}
+			// Changed since this process wrote it: read it.
+		}
+		rec, rev, ok, err := d.store.get(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -95,7 +106,7 @@ func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 			continue
 		}
 		rec.Pending = false
-		if _, err := d.store.update(ctx, idKey(out.ID), rec, rev); err != nil {
+		if _, err := d.store.update(ctx, key, rec, rev); err != nil {
 			return conflict(err)
 		}
 	}
@@ -194,7 +205,7 @@ func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev u
 		}
 		rec.Deciding = false
 		if d.stories {
-			story, err := findStory(ctx, d.store, it.ID, fp)
+			story, err := findStory(ctx, d.index, it.ID, fp)
 			if err != nil {
 				return nil, err
 			}

@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -49,14 +48,6 @@ func (c *cachedKV) keep(key string, rev uint64, e entry) {
 	c.entries[key] = cachedEntry{rev: rev, e: e}
 }
 
-// entryRecord is the part of a record an entry needs.
-type entryRecord struct {
-	DuplicateOf string       `json:"duplicate_of,omitempty"`
-	Print       *Fingerprint `json:"print,omitempty"`
-	Deciding    bool         `json:"deciding,omitempty"`
-	Story       string       `json:"story,omitempty"`
-}
-
 // readEntry reads the entry of id: from the cache when the bucket has one
 // and the revision is the one cached.
 func (s store) readEntry(ctx context.Context, id string) (entry, bool, error) {
@@ -74,8 +65,8 @@ func (s store) readEntry(ctx context.Context, id string) (entry, bool, error) {
 			return e, true, nil
 		}
 	}
-	var rec entryRecord
-	if err := json.Unmarshal(kve.Value(), &rec); err != nil {
+	rec, err := decodeRecord(kve.Value(), false)
+	if err != nil {
 		return entry{}, false, fmt.Errorf("dedup decode %s: %w", key, err)
 	}
 	e := entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story}

@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -36,25 +35,6 @@ func FuzzFingerprint(f *testing.F) {
 		}
 		if again := NewFingerprint(it); !slices.Equal(again.Shingles, fp.Shingles) || !slices.Equal(again.bands, fp.bands) {
 			t.Fatal("fingerprint not deterministic")
-		}
-	})
-}
-
-// FuzzDecodeBucket: a band's value read from KV never breaks the index, and
-// what the index writes reads back the same.
-func FuzzDecodeBucket(f *testing.F) {
-	f.Add([]byte("d95623c30f22751b179a66ace48e54bc\na84a2b344ad5f47493d93867a573c755"))
-	f.Add([]byte("\n\n\n"))
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, v []byte) {
-		ids := decodeBucket(v)
-		for _, id := range ids {
-			if id == "" || strings.Contains(id, "\n") {
-				t.Fatalf("bad id %q", id)
-			}
-		}
-		if again := decodeBucket(encodeBucket(ids)); !slices.Equal(again, ids) {
-			t.Fatalf("round trip %q -> %q", ids, again)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,7 +120,7 @@ func TestBandsInTheDedupBucket(t *testing.T) {
 	}
 	for _, b := range fp.bands {
 		if got, _ := d.index.mem.file(ctx, b, "later"); !slices.Equal(got, []string{full.ID}) {
-			t.Errorf("band %s holds %q, want the story's id", b.key(), got)
+			t.Errorf("band %x holds %q, want the story's id", uint64(b), got)
 		}
 	}
 	if len(fp.bands) < numBands || len(fp.bands) > 2*numBands+1 || fp.bands[len(fp.bands)-1]>>56 != openingBand {
@@ -130,15 +129,9 @@ func TestBandsInTheDedupBucket(t *testing.T) {
 }
 
 // TestFile: filing is idempotent, returns what came before, and a bucket
-// keeps its latest bucketSize ids; the same in memory and in KV.
+// keeps its latest bucketSize ids.
 func TestFile(t *testing.T) {
-	s := natstest.Run(t, "")
-	_, js := natstest.Connect(t, s)
-	kv, err := js.KeyValue(context.Background(), bus.DedupBucket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, idx := range map[string]index{"memory": newMemIndex(), "kv": store{kv}} {
+	for name, idx := range map[string]index{"memory": newMemIndex()} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			const b = band(3<<56 | 0xabcdef)
@@ -169,57 +162,5 @@ func TestFile(t *testing.T) {
 				t.Errorf("entry of an id never stored: %v %v", ok, err)
 			}
 		})
-	}
-}
-
-// TestFileConcurrently: replicas filing one band at once; every one of
-// them gets back exactly the ids filed before it.
-func TestFileConcurrently(t *testing.T) {
-	s := natstest.Run(t, "")
-	const replicas = 6
-	var stores []store
-	for range replicas {
-		_, js := natstest.Connect(t, s)
-		kv, err := js.KeyValue(context.Background(), bus.DedupBucket)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores = append(stores, store{kv})
-	}
-	const b = band(7<<56 | 0x1234)
-	befores := make([][]string, replicas)
-	var wg sync.WaitGroup
-	for i := range replicas {
-		wg.Go(func() {
-			var err error
-			if befores[i], err = stores[i].file(context.Background(), b, fmt.Sprintf("replica%d", i)); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	e, err := stores[0].kv.Get(context.Background(), b.key())
-	if err != nil {
-		t.Fatal(err)
-	}
-	final := decodeBucket(e.Value())
-	if len(final) != replicas {
-		t.Fatalf("bucket %q, want all %d ids", final, replicas)
-	}
-	for i, before := range befores {
-		pos := slices.Index(final, fmt.Sprintf("replica%d", i))
-		if !slices.Equal(before, final[:pos]) {
-			t.Errorf("replica %d got %q back, want the ids before it, %q", i, before, final[:pos])
-		}
-	}
-}
-
-func TestBandKey(t *testing.T) {
-	b := band(5<<56 | 0x00beef)
-	if got, want := b.key(), "band.5.0000000000beef"; got != want {
-		t.Errorf("key = %q, want %q", got, want)
-	}
-	if !strings.HasPrefix(band(15<<56).key(), "band.15.") {
-		t.Errorf("key of band 15 = %q", band(15<<56).key())
 	}
 }

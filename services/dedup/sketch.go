@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -38,9 +37,6 @@ const (
 // band is a key of the index: the band's number in the top 8 bits, the
 // hash of its sketch entries below.
 type band uint64
-
-// key is the band's key in the KV bucket: "band.<i>.<hash>".
-func (b band) key() string { return fmt.Sprintf("band.%d.%014x", b>>56, uint64(b)&(1<<56-1)) }
 
 // permutations are the sketch's hash functions, h(x) = a*x + b: fixed, as
 // they are part of the stored index (changing them orphans every band).

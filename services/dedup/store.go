@@ -2,9 +2,9 @@ package dedup
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -37,10 +37,17 @@ type record struct {
 	Similarity float64 `json:"similarity,omitempty"`
 }
 
-// store wraps the dedup KV bucket. Keys: "id.<item id>" -> record,
-// "text.<text hash>" and "guid.<hash>" -> the id that claimed them,
-// "band.<i>.<hash>" -> the ids filed under a band (kvindex.go).
-type store struct{ kv jetstream.KeyValue }
+// store wraps the dedup KV bucket. Keys: "id.<item id>" -> record (in
+// the binary form of codec.go), "text.<text hash>", "guid.<hash>" and
+// "article.<hash>" -> the id that claimed them. The near-duplicate and
+// story index is built from the records in memory (watchindex.go).
+type store struct {
+	kv jetstream.KeyValue
+	// pending holds the records this process wrote pending, at the
+	// revision written, for Published to clear without reading them back
+	// from the bucket; nil: none kept.
+	pending *pendingRecords
+}
 
 func idKey(id string) string     { return "id." + id }
 func textKey(hash string) string { return "text." + hash }
@@ -55,7 +62,7 @@ func (s store) get(ctx context.Context, key string) (rec record, rev uint64, ok 
 	if err != nil {
 		return record{}, 0, false, fmt.Errorf("dedup get %s: %w", key, err)
 	}
-	if err := json.Unmarshal(e.Value(), &rec); err != nil {
+	if rec, err = decodeRecord(e.Value(), true); err != nil {
 		return record{}, 0, false, fmt.Errorf("dedup decode %s: %w", key, err)
 	}
 	return rec, e.Revision(), true, nil
@@ -80,18 +87,82 @@ func (s store) claim(ctx context.Context, key, owner string) (string, error) {
 
 // create stores rec under a new key; ErrKeyExists if someone was first.
 func (s store) create(ctx context.Context, key string, rec record) (uint64, error) {
-	data, err := json.Marshal(rec)
+	data, err := encodeRecord(rec)
 	if err != nil {
 		return 0, err
 	}
-	return s.kv.Create(ctx, key, data)
+	rev, err := s.kv.Create(ctx, key, data)
+	if err == nil {
+		s.pending.wrote(key, rec, rev)
+	}
+	return rev, err
 }
 
 // update replaces rec if key is still at rev (compare-and-set).
 func (s store) update(ctx context.Context, key string, rec record, rev uint64) (uint64, error) {
-	data, err := json.Marshal(rec)
+	data, err := encodeRecord(rec)
 	if err != nil {
 		return 0, err
 	}
-	return s.kv.Update(ctx, key, data, rev)
+	rev, err = s.kv.Update(ctx, key, data, rev)
+	if err == nil {
+		s.pending.wrote(key, rec, rev)
+	}
+	return rev, err
+}
+
+// written returns the record under key as this process last wrote it,
+// pending, and its revision; ok is false when it keeps none: read it.
+func (s store) written(key string) (rec record, rev uint64, ok bool) {
+	return s.pending.take(key)
+}
+
+// pendingRecords are records written pending, by key. Published reads
+// each back right after it was written, and that read was most of the
+// bucket's reads: the record is often in a block the server no longer
+// caches, which it then loads whole. The records are kept until taken, at
+// most pendingSize of them.
+type pendingRecords struct {
+	mu   sync.Mutex
+	recs map[string]pendingRecord
+}
+
+type pendingRecord struct {
+	rec record
+	rev uint64
+}
+
+// pendingSize bounds the records kept: a stage holds as many in flight
+// as its concurrency, and one kept too long is read again, no worse.
+const pendingSize = 4096
+
+func newPendingRecords() *pendingRecords {
+	return &pendingRecords{recs: make(map[string]pendingRecord)}
+}
+
+func (p *pendingRecords) wrote(key string, rec record, rev uint64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !rec.Pending {
+		delete(p.recs, key)
+		return
+	}
+	if len(p.recs) >= pendingSize {
+		clear(p.recs)
+	}
+	p.recs[key] = pendingRecord{rec: rec, rev: rev}
+}
+
+func (p *pendingRecords) take(key string) (record, uint64, bool) {
+	if p == nil {
+		return record{}, 0, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pr, ok := p.recs[key]
+	delete(p.recs, key)
+	return pr.rec, pr.rev, ok
 }

@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,14 +43,6 @@ type watchIndex struct {
 // story, so the latest records are the ones find asks about.
 const recentSize = 16384
 
-// bandsRecord is the part of a record the watch needs.
-type bandsRecord struct {
-	Bands       []band       `json:"bands,omitempty"`
-	DuplicateOf string       `json:"duplicate_of,omitempty"`
-	Print       *Fingerprint `json:"print,omitempty"`
-	Deciding    bool         `json:"deciding,omitempty"`
-}
-
 // watchBands starts following the id records of the bucket on js until
 // ctx is done; entries it does not keep are read through s. It reads the
 // bucket's stream with an ordered pull consumer (the last revision of each
@@ -88,15 +79,21 @@ func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	if op := msg.Headers().Get("KV-Operation"); op == "" {
-		var rec bandsRecord
 		id := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".id.")
-		if json.Unmarshal(msg.Data(), &rec) == nil {
+		if rec, err := decodeRecord(msg.Data(), false); err == nil {
 			for _, b := range rec.Bands {
 				_, _ = x.mem.file(ctx, b, id)
 			}
+			if rec.Print != nil && rec.Print.Story != nil {
+				// The story bands follow from the print: records of every
+				// version carry it, so none needs writing again.
+				for _, b := range storyBands(rec.Print.Story) {
+					_, _ = x.mem.file(ctx, b, id)
+				}
+			}
 			if rec.Print != nil {
 				x.mu.Lock()
-				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding})
+				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story})
 				x.mu.Unlock()
 			}
 		}

@@ -1,0 +1,326 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/klauspost/compress/s2"
+
+	"github.com/bakenhub/baken/pkg/item"
+)
+
+// A record is stored in a binary form of its own: its state as JSON, the
+// item as S2-compressed JSON, then the fingerprint and the bands as
+// integers. As JSON, a fingerprint's hashes took ten digits each and a
+// record 10 KB on disk, and the watch decoded every digit of every record
+// (issue 10); the binary form is a third of that, and a reader that needs
+// no item (the watch, an entry) skips it undecoded. Records written as
+// JSON by earlier versions start with '{' and are read as before.
+//
+//	recordMagic
+//	uvarint len(state) state        (recordState as JSON)
+//	uvarint len(item)  item         (s2 of the item as JSON; 0: none)
+//	uvarint len(print) print        (encodePrint; 0: none)
+//	uvarint n          n bands      (8 bytes each, little-endian)
+const recordMagic = 0xB1
+
+// recordState is a record but for its item, print and bands.
+type recordState struct {
+	DuplicateOf string  `json:"duplicate_of,omitempty"`
+	TextHash    string  `json:"text_hash"`
+	Pending     bool    `json:"pending,omitempty"`
+	Deciding    bool    `json:"deciding,omitempty"`
+	Story       string  `json:"story,omitempty"`
+	Similarity  float64 `json:"similarity,omitempty"`
+}
+
+func encodeRecord(rec record) ([]byte, error) {
+	state, err := json.Marshal(recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
+		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity})
+	if err != nil {
+		return nil, err
+	}
+	var it []byte
+	if rec.Item != nil {
+		raw, err := json.Marshal(rec.Item)
+		if err != nil {
+			return nil, err
+		}
+		it = s2.Encode(nil, raw)
+	}
+	var print []byte
+	if rec.Print != nil {
+		print = encodePrint(nil, rec.Print)
+	}
+	buf := make([]byte, 0, 1+3*binary.MaxVarintLen32+len(state)+len(it)+len(print)+8*len(rec.Bands)+binary.MaxVarintLen32)
+	buf = append(buf, recordMagic)
+	for _, part := range [][]byte{state, it, print} {
+		buf = binary.AppendUvarint(buf, uint64(len(part)))
+		buf = append(buf, part...)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(rec.Bands)))
+	for _, b := range rec.Bands {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(b))
+	}
+	return buf, nil
+}
+
+// decodeRecord reads a record in either form; the item is decoded only
+// when withItem is set.
+func decodeRecord(data []byte, withItem bool) (record, error) {
+	var rec record
+	if len(data) > 0 && data[0] == '{' {
+		err := json.Unmarshal(data, &rec)
+		return rec, err
+	}
+	if len(data) == 0 || data[0] != recordMagic {
+		return rec, errors.New("not a dedup record")
+	}
+	r := reader{data: data[1:]}
+	state, it, print := r.part(), r.part(), r.part()
+	n := r.uvarint()
+	if r.err == nil && n > uint64(len(r.data)/8) {
+		r.err = errTruncated
+	}
+	if r.err != nil {
+		return rec, r.err
+	}
+	var st recordState
+	if err := json.Unmarshal(state, &st); err != nil {
+		return rec, fmt.Errorf("state: %w", err)
+	}
+	rec = record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity}
+	if n > 0 {
+		rec.Bands = make([]band, n)
+		for i := range rec.Bands {
+			rec.Bands[i] = band(binary.LittleEndian.Uint64(r.data[8*i:]))
+		}
+	}
+	if len(print) > 0 {
+		fp, err := decodePrint(print)
+		if err != nil {
+			return rec, fmt.Errorf("print: %w", err)
+		}
+		rec.Print = fp
+	}
+	if withItem && len(it) > 0 {
+		raw, err := s2.Decode(nil, it)
+		if err != nil {
+			return rec, fmt.Errorf("item: %w", err)
+		}
+		rec.Item = new(item.Item)
+		if err := json.Unmarshal(raw, rec.Item); err != nil {
+			return rec, fmt.Errorf("item: %w", err)
+		}
+	}
+	return rec, nil
+}
+
+// encodePrint appends fp in binary. The shingle set is the body's
+// shingles and the title's: only those not in the body are written.
+//
+//	list(shingles not in Body)  list(Body)  list64(Facts)
+//	list(BodyFacts)  list(BodyTopics)  story (0, or 1 and encodeStory)
+func encodePrint(buf []byte, fp *Fingerprint) []byte {
+	body := fp.bodySet()
+	var extra []uint32
+	for _, s := range fp.Shingles {
+		if _, found := slices.BinarySearch(body, s); !found {
+			extra = append(extra, s)
+		}
+	}
+	buf = appendList(buf, extra)
+	buf = appendList(buf, fp.Body)
+	buf = appendList64(buf, fp.Facts)
+	buf = appendList(buf, fp.BodyFacts)
+	buf = appendList(buf, fp.BodyTopics)
+	if fp.Story == nil {
+		return append(buf, 0)
+	}
+	return encodeStory(append(buf, 1), fp.Story)
+}
+
+func decodePrint(data []byte) (*Fingerprint, error) {
+	r := reader{data: data}
+	extra := r.list()
+	fp := &Fingerprint{Body: r.list(), Facts: r.list64(), BodyFacts: r.list(), BodyTopics: r.list()}
+	if r.byte() == 1 {
+		fp.Story = r.story()
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	set := append(extra, fp.Body...)
+	slices.Sort(set)
+	if set = slices.Compact(set); len(set) > 0 {
+		fp.Shingles = set
+	}
+	return fp, nil
+}
+
+func encodeStory(buf []byte, sp *StoryPrint) []byte {
+	for _, l := range [][]uint32{sp.Words, sp.Names, sp.Figures, sp.TitleNames, sp.TitleFigures, sp.Distinct, sp.Editions, sp.TitleDistinct, sp.TitleWords} {
+		buf = appendList(buf, l)
+	}
+	buf = appendString(buf, sp.Lang)
+	buf = appendString(buf, sp.Source)
+	return binary.AppendVarint(buf, sp.Published)
+}
+
+func (r *reader) story() *StoryPrint {
+	sp := &StoryPrint{}
+	for _, l := range []*[]uint32{&sp.Words, &sp.Names, &sp.Figures, &sp.TitleNames, &sp.TitleFigures, &sp.Distinct, &sp.Editions, &sp.TitleDistinct, &sp.TitleWords} {
+		*l = r.list()
+	}
+	sp.Lang, sp.Source = r.string(), r.string()
+	sp.Published = r.varint()
+	return sp
+}
+
+// A list is its length, whether it ascends (1) or not (0), then its values
+// as uvarints: as differences from the one before when it ascends, which
+// makes positions and sorted hashes short.
+func appendList(buf []byte, l []uint32) []byte {
+	asc := slices.IsSorted(l)
+	buf = binary.AppendUvarint(buf, uint64(len(l)))
+	if len(l) == 0 {
+		return buf
+	}
+	var prev uint32
+	if asc {
+		buf = append(buf, 1)
+	} else {
+		buf = append(buf, 0)
+	}
+	for _, v := range l {
+		if asc {
+			v, prev = v-prev, v
+		}
+		buf = binary.AppendUvarint(buf, uint64(v))
+	}
+	return buf
+}
+
+// appendList64 writes an ascending list of uint64 as differences.
+func appendList64(buf []byte, l []uint64) []byte {
+	if !slices.IsSorted(l) {
+		l = slices.Sorted(slices.Values(l))
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(l)))
+	var prev uint64
+	for _, v := range l {
+		buf = binary.AppendUvarint(buf, v-prev)
+		prev = v
+	}
+	return buf
+}
+
+func appendString(buf []byte, s string) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
+}
+
+var errTruncated = errors.New("truncated")
+
+// reader reads the binary forms; the first error sticks and every read
+// after it returns zero values.
+type reader struct {
+	data []byte
+	err  error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.data)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.data = r.data[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.data)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.data = r.data[n:]
+	return v
+}
+
+func (r *reader) byte() byte {
+	if r.err != nil || len(r.data) == 0 {
+		r.err = errTruncated
+		return 0
+	}
+	b := r.data[0]
+	r.data = r.data[1:]
+	return b
+}
+
+// part reads a length and that many bytes.
+func (r *reader) part() []byte {
+	n := r.uvarint()
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.data)) {
+		r.err = errTruncated
+		return nil
+	}
+	p := r.data[:n]
+	r.data = r.data[n:]
+	return p
+}
+
+func (r *reader) string() string { return string(r.part()) }
+
+func (r *reader) list() []uint32 {
+	n := r.uvarint()
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(r.data)) { // every value takes a byte at least
+		r.err = errTruncated
+		return nil
+	}
+	asc := r.byte() == 1
+	l := make([]uint32, n)
+	var prev uint32
+	for i := range l {
+		v := uint32(r.uvarint())
+		if asc {
+			v += prev
+			prev = v
+		}
+		l[i] = v
+	}
+	return l
+}
+
+func (r *reader) list64() []uint64 {
+	n := r.uvarint()
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(r.data)) {
+		r.err = errTruncated
+		return nil
+	}
+	l := make([]uint64, n)
+	var prev uint64
+	for i := range l {
+		prev += r.uvarint()
+		l[i] = prev
+	}
+	return l
+}
