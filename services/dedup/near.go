@@ -1,6 +1,9 @@
 package dedup
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // index is the near-duplicate index find works on: LSH buckets of ids and
 // what is known of each filed id. The dedup stage keeps it in JetStream KV
@@ -30,34 +33,52 @@ type match struct {
 	near       bool // found by find, not by an exact key
 }
 
-// find files the bands of fp under id, in ascending order, and stops at the
-// first item filed before it in one of them that fp confirms as a copy of
-// the same story: its canonical item is the match.
+// find looks up the items filed before id under the bands of fp and
+// returns the first that fp confirms as a copy of the same story: its
+// canonical item is the match. Candidates are tried by the number of bands
+// they share with fp, most first, and one that shares a single band, other
+// than the opening, is not tried: a copy of similarity s shares each of
+// the 32 bands with probability s² and so shares many, while texts that
+// only share a stock phrase share one, and every candidate tried is a
+// comparison and, once it is no longer held in memory, a read.
 //
 // This is what keeps concurrent replicas from letting two copies through.
-// Items that are copies of each other share a band (that is how they are
-// found at all); take the first such band in ascending order. Both file it,
-// and filing is atomic, so one of them, say B, gets the other, A, back from
-// it. If A is still deciding, B fails with errConflict and is retried until
-// A has decided; then B becomes a copy of A or of A's canonical item. B
-// stops there and never files a later band, so A cannot get B back from
-// any, and A never waits on B: no cycle, no deadlock, one canonical.
+// The index files all of an item's bands at once, in one order for all
+// items (the watch files records in revision order; baken dedup and the
+// eval file one item after the other): of two items A and B filed in that
+// order, B gets A back from every band they share and A never gets B. If
+// A is still deciding, B fails with errConflict and is retried until A has
+// decided; then B becomes a copy of A or of A's canonical item. A never
+// waits on B: no cycle, no deadlock, one canonical.
 func find(ctx context.Context, idx index, id string, fp *Fingerprint) (match, error) {
-	checked := map[string]bool{id: true}
+	shared := map[string]int{}
+	var order []string // candidates in the order first found
 	for _, b := range fp.bands {
 		before, err := idx.file(ctx, b, id)
 		if err != nil {
 			return match{}, err
 		}
 		for _, c := range before {
-			if checked[c] {
+			if c == id {
 				continue
 			}
-			checked[c] = true
-			m, err := confirm(ctx, idx, fp, c)
-			if err != nil || m.canonical != "" {
-				return m, err
+			if shared[c] == 0 {
+				order = append(order, c)
 			}
+			shared[c]++
+			if b>>56 == openingBand {
+				shared[c]++ // the same first six words: worth a look alone
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return shared[b] - shared[a] })
+	for _, c := range order {
+		if shared[c] < 2 {
+			break
+		}
+		m, err := confirm(ctx, idx, fp, c)
+		if err != nil || m.canonical != "" {
+			return m, err
 		}
 	}
 	return match{}, nil
