@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -71,43 +72,79 @@ func encodeRecord(rec record) ([]byte, error) {
 // decodeRecord reads a record in either form; the item is decoded only
 // when withItem is set.
 func decodeRecord(data []byte, withItem bool) (record, error) {
-	var rec record
 	if len(data) > 0 && data[0] == '{' {
+		var rec record
 		err := json.Unmarshal(data, &rec)
 		return rec, err
 	}
+	p, err := splitRecord(data)
+	if err != nil {
+		return record{}, err
+	}
+	return p.decode(withItem)
+}
+
+// watchRecord reads a record without its item for the watch, and returns
+// its print in the binary form too, in bytes of its own.
+func watchRecord(data []byte) (record, []byte, error) {
+	if len(data) > 0 && data[0] == '{' {
+		rec, err := decodeRecord(data, false)
+		if err != nil || rec.Print == nil {
+			return rec, nil, err
+		}
+		return rec, encodePrint(nil, rec.Print), nil
+	}
+	p, err := splitRecord(data)
+	if err != nil {
+		return record{}, nil, err
+	}
+	rec, err := p.decode(false)
+	return rec, bytes.Clone(p.print), err
+}
+
+// recordParts are the parts of a record in the binary form, undecoded.
+type recordParts struct {
+	state, item, print []byte
+	bands              []band
+}
+
+func splitRecord(data []byte) (recordParts, error) {
 	if len(data) == 0 || data[0] != recordMagic {
-		return rec, errors.New("not a dedup record")
+		return recordParts{}, errors.New("not a dedup record")
 	}
 	r := reader{data: data[1:]}
-	state, it, print := r.part(), r.part(), r.part()
+	p := recordParts{state: r.part(), item: r.part(), print: r.part()}
 	n := r.uvarint()
 	if r.err == nil && n > uint64(len(r.data)/8) {
 		r.err = errTruncated
 	}
 	if r.err != nil {
-		return rec, r.err
+		return recordParts{}, r.err
 	}
-	var st recordState
-	if err := json.Unmarshal(state, &st); err != nil {
-		return rec, fmt.Errorf("state: %w", err)
-	}
-	rec = record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity}
 	if n > 0 {
-		rec.Bands = make([]band, n)
-		for i := range rec.Bands {
-			rec.Bands[i] = band(binary.LittleEndian.Uint64(r.data[8*i:]))
+		p.bands = make([]band, n)
+		for i := range p.bands {
+			p.bands[i] = band(binary.LittleEndian.Uint64(r.data[8*i:]))
 		}
 	}
-	if len(print) > 0 {
-		fp, err := decodePrint(print)
+	return p, nil
+}
+
+func (p recordParts) decode(withItem bool) (record, error) {
+	var st recordState
+	if err := json.Unmarshal(p.state, &st); err != nil {
+		return record{}, fmt.Errorf("state: %w", err)
+	}
+	rec := record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity, Bands: p.bands}
+	if len(p.print) > 0 {
+		fp, err := decodePrint(p.print)
 		if err != nil {
 			return rec, fmt.Errorf("print: %w", err)
 		}
 		rec.Print = fp
 	}
-	if withItem && len(it) > 0 {
-		raw, err := s2.Decode(nil, it)
+	if withItem && len(p.item) > 0 {
+		raw, err := s2.Decode(nil, p.item)
 		if err != nil {
 			return rec, fmt.Errorf("item: %w", err)
 		}
@@ -180,26 +217,27 @@ func (r *reader) story() *StoryPrint {
 	return sp
 }
 
-// A list is its length, whether it ascends (1) or not (0), then its values
-// as uvarints: as differences from the one before when it ascends, which
-// makes positions and sorted hashes short.
+// A list is its length, then whether it ascends (1) or not (0), then its
+// values: when it ascends, as uvarints of the differences from the one
+// before, which makes positions and sorted hashes short; otherwise (the
+// body's hashes in text order) in four bytes each.
 func appendList(buf []byte, l []uint32) []byte {
-	asc := slices.IsSorted(l)
 	buf = binary.AppendUvarint(buf, uint64(len(l)))
 	if len(l) == 0 {
 		return buf
 	}
-	var prev uint32
-	if asc {
-		buf = append(buf, 1)
-	} else {
+	if !slices.IsSorted(l) {
 		buf = append(buf, 0)
-	}
-	for _, v := range l {
-		if asc {
-			v, prev = v-prev, v
+		for _, v := range l {
+			buf = binary.LittleEndian.AppendUint32(buf, v)
 		}
-		buf = binary.AppendUvarint(buf, uint64(v))
+		return buf
+	}
+	buf = append(buf, 1)
+	var prev uint32
+	for _, v := range l {
+		buf = binary.AppendUvarint(buf, uint64(v-prev))
+		prev = v
 	}
 	return buf
 }
@@ -294,15 +332,23 @@ func (r *reader) list() []uint32 {
 		return nil
 	}
 	asc := r.byte() == 1
+	if !asc {
+		if r.err != nil || n > uint64(len(r.data)/4) {
+			r.err = errTruncated
+			return nil
+		}
+		l := make([]uint32, n)
+		for i := range l {
+			l[i] = binary.LittleEndian.Uint32(r.data[4*i:])
+		}
+		r.data = r.data[4*n:]
+		return l
+	}
 	l := make([]uint32, n)
 	var prev uint32
 	for i := range l {
-		v := uint32(r.uvarint())
-		if asc {
-			v += prev
-			prev = v
-		}
-		l[i] = v
+		prev += uint32(r.uvarint())
+		l[i] = prev
 	}
 	return l
 }

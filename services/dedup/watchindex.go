@@ -23,7 +23,7 @@ import (
 // two items filed at once, the later one gets the earlier one back, the
 // earlier one never gets the later one, so neither can wait on the other.
 // What is known of a filed id (its print, whether it is deciding or a
-// copy) is kept for the latest records (recentSize) as the watch saw them;
+// copy) is kept for the latest records (held.go) as the watch saw them;
 // a decided record's print and canonical never change for find, so that
 // answer is as good as a read. A deciding one, or one no longer kept, is
 // read from the bucket, fresh (entry).
@@ -34,14 +34,8 @@ type watchIndex struct {
 	applied uint64 // the latest revision the watch has applied
 	err     error  // why the watch stopped
 	mem     *memIndex
-	recent  map[string]entry // what the watch saw of the latest records
-	ring    []string         // their ids, oldest replaced first
-	next    int
+	held    *heldEntries // what the watch saw of the latest records
 }
-
-// recentSize bounds the entries kept: copies come within days of their
-// story, so the latest records are the ones find asks about.
-const recentSize = 16384
 
 // watchBands starts following the id records of the bucket on js until
 // ctx is done; entries it does not keep are read through s. It reads the
@@ -56,7 +50,7 @@ func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchInd
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}
-	x := &watchIndex{s: s, mem: newMemIndex(), recent: make(map[string]entry, recentSize), ring: make([]string, recentSize)}
+	x := &watchIndex{s: s, mem: newMemIndex(), held: newHeldEntries(heldBudget)}
 	x.changed = sync.NewCond(&x.mu)
 	cc, err := cons.Consume(func(msg jetstream.Msg) { x.apply(ctx, msg) })
 	if err != nil {
@@ -80,7 +74,7 @@ func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
 	}
 	if op := msg.Headers().Get("KV-Operation"); op == "" {
 		id := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".id.")
-		if rec, err := decodeRecord(msg.Data(), false); err == nil {
+		if rec, print, err := watchRecord(msg.Data()); err == nil {
 			for _, b := range rec.Bands {
 				_, _ = x.mem.file(ctx, b, id)
 			}
@@ -93,7 +87,7 @@ func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
 			}
 			if rec.Print != nil {
 				x.mu.Lock()
-				x.keep(id, entry{print: rec.Print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story})
+				x.held.keep(id, heldEntry{print: print, duplicateOf: rec.DuplicateOf, deciding: rec.Deciding, story: rec.Story})
 				x.mu.Unlock()
 			}
 		}
@@ -152,24 +146,14 @@ func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error
 	return m.names(list[:i]), nil
 }
 
-// keep remembers e for id, forgetting the oldest kept. The caller holds mu.
-func (x *watchIndex) keep(id string, e entry) {
-	if _, ok := x.recent[id]; !ok {
-		if old := x.ring[x.next]; old != "" {
-			delete(x.recent, old)
-		}
-		x.ring[x.next] = id
-		x.next = (x.next + 1) % len(x.ring)
-	}
-	x.recent[id] = e
-}
-
 func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
 	x.mu.Lock()
-	e, ok := x.recent[id]
+	h, ok := x.held.get(id)
 	x.mu.Unlock()
-	if ok && !e.deciding {
-		return e, true, nil
+	if ok && !h.deciding {
+		if e, err := h.decode(); err == nil {
+			return e, true, nil
+		}
 	}
 	return x.s.readEntry(ctx, id)
 }
