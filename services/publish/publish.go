@@ -22,6 +22,7 @@ import (
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/pkg/netguard"
+	"github.com/bakenhub/baken/services/publish/search"
 	"github.com/bakenhub/baken/services/publish/websub"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	Sources   []Label // every source, for author names
 	RulesFile string  // editors' overrides under version control, optional
 	APIToken  string  // bearer token for overrides and the audit trail; none: both closed
+	// SearchDir holds this replica's search index (see package search);
+	// empty: no search.
+	SearchDir string
 	// Callbacks is where WebSub subscribers' callbacks may be (by default
 	// nowhere internal, as for fetching).
 	Callbacks netguard.Policy
@@ -65,6 +69,8 @@ type Publisher struct {
 	themes    map[string]string
 	dists     map[string]string
 	started   time.Time
+	search    *search.Index // nil without Options.SearchDir
+	web       *web          // the HTML pages' state: sessions, templates
 }
 
 // New returns a publisher with an empty view; Run fills it.
@@ -101,6 +107,12 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		}
 		p.view.SetRules(rules)
 	}
+	if opts.SearchDir != "" {
+		if p.search, err = search.Open(opts.SearchDir); err != nil {
+			return nil, err
+		}
+	}
+	p.web = newWeb(opts.APIToken)
 	return p, nil
 }
 
@@ -120,7 +132,19 @@ func (p *Publisher) View() *View { return p.view }
 // at once, from the rules file when its modification time changes.
 func (p *Publisher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		wg.Wait()
+		if p.search != nil {
+			_ = p.search.Close()
+		}
+	}()
+	if p.search != nil {
+		wg.Go(func() {
+			if err := p.indexSearch(ctx); err != nil {
+				p.log.Error("search index not updated", "err", err)
+			}
+		})
+	}
 	wg.Go(func() {
 		if err := p.store.Watch(ctx, p.view.SetOverride); err != nil {
 			p.log.Error("overrides not followed", "err", err)

@@ -25,6 +25,7 @@ func (p *Publisher) Handler() http.Handler {
 	mux.HandleFunc("POST /api/overrides", p.postOverride)
 	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
 	mux.HandleFunc("GET /{$}", p.serveIndex)
+	p.webRoutes(mux)
 	mux.Handle("/websub", p.hub)
 	return mux
 }

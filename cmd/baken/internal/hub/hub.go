@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -244,7 +245,12 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 		if err != nil {
 			return nil, nil, err
 		}
-		if pub, err = publish.New(ctx, js, publishOptions(o.Config, cl), log); err != nil {
+		po := publishOptions(o.Config, cl)
+		if o.DataDir != "" {
+			// Each replica's own index, in its own data folder.
+			po.SearchDir = filepath.Join(o.DataDir, "search")
+		}
+		if pub, err = publish.New(ctx, js, po, log); err != nil {
 			return nil, nil, err
 		}
 		run = append(run, pub.Run)
