@@ -67,7 +67,8 @@ func testItems() []item.Item {
 // testdata/*.golden; run with -update after an intended change.
 func TestRenderGolden(t *testing.T) {
 	items := testItems()
-	info := feedInfo{Title: "Baken: alle berichten", SelfURL: "https://baken.example.nl/feeds/all.atom", HomeURL: "https://baken.example.nl/", Updated: items[2].Published}
+	info := feedInfo{Title: "Baken: alle berichten", SelfURL: "https://baken.example.nl/feeds/all.atom", HomeURL: "https://baken.example.nl/", Updated: items[2].Published,
+		PageBase: "https://baken.example.nl/items/"}
 	names := namer{
 		theme:  func(id string) string { return strings.ToUpper(id[:1]) + id[1:] },
 		source: func(id string) string { return "Bron " + id },

@@ -29,6 +29,9 @@ type feedInfo struct {
 	HomeURL string // the HTML index
 	HubURL  string // the WebSub hub, "" without one
 	Updated time.Time
+	// PageBase + an item's id is the item's page on the hub (why it is in
+	// the feed); "" for none.
+	PageBase string
 }
 
 // guid turns an item id (32 hex digits) into a URN that feed readers and
@@ -213,6 +216,9 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 		if u := sanitize.URL(it.URL); u != "" {
 			e.Links = append(e.Links, feeds.AtomLink{Href: u, Rel: "alternate", Type: "text/html"})
 		}
+		if info.PageBase != "" {
+			e.Links = append(e.Links, feeds.AtomLink{Href: info.PageBase + it.ID, Rel: "related", Type: "text/html"})
+		}
 		e.Links = append(e.Links, atomEnclosures(it.Enclosures)...)
 		for _, a := range it.Authors {
 			e.Authors = append(e.Authors, feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}})
@@ -264,6 +270,8 @@ type jsonExt struct {
 	Truncated bool `json:"truncated,omitempty"`
 	// AlsoReportedBy: the story's other reports (source, title, link).
 	AlsoReportedBy []item.Location `json:"also_reported_by,omitempty"`
+	// Page is the item's page on the hub: why it is in which feed.
+	Page string `json:"page,omitempty"`
 }
 
 func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -311,6 +319,9 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 			ji.Authors = append(ji.Authors, &feeds.JSONAuthor{Name: a})
 		}
 		ji.Baken.AlsoReportedBy = it.ReportedBy
+		if info.PageBase != "" {
+			ji.Baken.Page = info.PageBase + it.ID
+		}
 		f.Items = append(f.Items, ji)
 	}
 	return json.MarshalIndent(f, "", "  ")

@@ -101,6 +101,8 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 		HomeURL: p.opts.BaseURL + "/",
 		HubURL:  p.hubURL(),
 		Updated: snap.Changed,
+		// The item pages: why each entry is in this feed.
+		PageBase: p.opts.BaseURL + "/items/",
 	}
 	if info.Updated.IsZero() {
 		info.Updated = time.Unix(0, 0).UTC()
