@@ -1,48 +1,26 @@
 package publish
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/bakenhub/baken/pkg/nltime"
+	"github.com/bakenhub/baken/pkg/webui"
 )
 
-// The HTML pages: server-rendered with html/template, Dutch, usable
-// without script (one small script adds copy buttons), one stylesheet.
+// The HTML pages, in the layout of package webui.
 
-//go:embed templates/web/*.html
+//go:embed templates/web
 var webTemplates embed.FS
-
-//go:embed static
-var staticFiles embed.FS
-
-// pageFuncs are the helpers every page template may call.
-var pageFuncs = template.FuncMap{
-	"when":     nltime.Format,
-	"date":     nltime.Date,
-	"datetime": nltime.Attr,
-	"score":    func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"join":     strings.Join,
-}
 
 // pages are parsed once: each page with the layout around it.
 var pages = func() map[string]*template.Template {
-	out := map[string]*template.Template{}
-	names, _ := fs.Glob(webTemplates, "templates/web/*.html")
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/web/"), ".html")
-		if base == "layout" {
-			continue
-		}
-		out[base] = template.Must(template.New(base).Funcs(pageFuncs).ParseFS(webTemplates, "templates/web/layout.html", n))
+	p, err := webui.Parse(webTemplates, "templates/web/*.html", "templates/web/partials.tmpl")
+	if err != nil {
+		panic("publish: templates: " + err.Error())
 	}
-	return out
+	return p
 }()
 
 // web is the state of the HTML pages: the editors' sessions.
@@ -59,19 +37,11 @@ func newWeb(token string) *web {
 }
 
 // page is what the layout renders around a page's own data.
-type page struct {
-	Title   string // of the page, without the site's
-	Site    string
-	Nav     string // the navigation entry that is current
-	Base    string // absolute URL of the site, for feed URLs people copy
-	Editor  string // the signed-in editor, "" for none
-	Data    any
-	Noindex bool
-}
+type page = webui.Page
 
 // webRoutes adds the HTML pages to mux.
 func (p *Publisher) webRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.FileServerFS(staticFiles))
+	mux.Handle("GET /static/", webui.Static())
 	mux.HandleFunc("GET /items/{id}", p.serveItemPage)
 	mux.HandleFunc("GET /themes/{theme}", p.serveFeedPage)
 	mux.HandleFunc("GET /districts/{district}", p.serveFeedPage)
@@ -88,15 +58,10 @@ func (p *Publisher) renderPage(w http.ResponseWriter, r *http.Request, status in
 	if s, ok := p.web.session(r); ok {
 		pg.Editor = s.Who
 	}
-	var b bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&b, "layout", pg); err != nil {
+	if err := webui.Render(w, pages[name], status, pg); err != nil {
 		p.log.Error("render page", "page", name, "err", err)
 		http.Error(w, "de pagina kon niet worden gemaakt", http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
 }
 
 // notFound answers with the layout's not-found page.
