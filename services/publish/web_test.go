@@ -185,3 +185,14 @@ func authJSON(t *testing.T, url string, v any) {
 		t.Fatal(err)
 	}
 }
+
+func TestRecentOf(t *testing.T) {
+	p, _ := webUnderTest(t)
+	got := p.RecentOf(context.Background(), "nctv", 5)
+	if len(got) != 1 || got[0].ID != "83b6bb201e38be0884bf5378005bfc1b" {
+		t.Errorf("RecentOf(nctv) = %+v", got)
+	}
+	if got := p.RecentOf(context.Background(), "onbekend", 5); len(got) != 0 {
+		t.Errorf("RecentOf(onbekend) = %+v", got)
+	}
+}

@@ -267,7 +267,7 @@ func TestHubEndToEnd(t *testing.T) {
 			t.Errorf("/metrics lacks %s", m)
 		}
 	}
-	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<tr id="veiligheidsalliantie">`) {
+	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<article class="card" id="veiligheidsalliantie">`) {
 		t.Errorf("/sources does not list the sources:\n%s", page)
 	}
 
