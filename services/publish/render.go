@@ -29,6 +29,36 @@ type feedInfo struct {
 	HomeURL string // the HTML index
 	HubURL  string // the WebSub hub, "" without one
 	Updated time.Time
+	// RFC 5005 archived feeds: PrevArchive is the page of the next older
+	// items ("" when there are none); an archive page (Archive) names the
+	// subscription document it goes back from (Current).
+	PrevArchive string
+	Current     string
+	Archive     bool
+}
+
+// fhNS is the namespace of RFC 5005's fh:archive.
+const fhNS = "http://purl.org/syndication/history/1.0"
+
+// historyLinks are the RFC 5005 links of a document: prev-archive and,
+// for paging clients, next to the same page; current on an archive page.
+func (info feedInfo) historyLinks() [][2]string {
+	var out [][2]string
+	if info.PrevArchive != "" {
+		out = append(out, [2]string{"prev-archive", info.PrevArchive}, [2]string{"next", info.PrevArchive})
+	}
+	if info.Archive {
+		out = append(out, [2]string{"current", info.Current})
+	}
+	return out
+}
+
+// fhArchive is the fh:archive element, present on archive pages only.
+func (info feedInfo) fhArchive() *struct{} {
+	if info.Archive {
+		return &struct{}{}
+	}
+	return nil
 }
 
 // guid turns an item id (32 hex digits) into a URN that feed readers and
@@ -85,12 +115,14 @@ type rssDoc struct {
 	DC      string      `xml:"xmlns:dc,attr"`
 	Media   string      `xml:"xmlns:media,attr"`
 	Baken   string      `xml:"xmlns:baken,attr"`
+	FH      string      `xml:"xmlns:fh,attr,omitempty"`
 	Channel *rssChannel `xml:"channel"`
 }
 
 type rssChannel struct {
 	*feeds.RssFeed
 	AtomLinks []rssAtomLink `xml:"atom:link"`
+	Archive   *struct{}     `xml:"fh:archive"`
 	Items     []*rssItem    `xml:"item"`
 }
 
@@ -127,6 +159,10 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	if info.HubURL != "" {
 		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Href: info.HubURL, Rel: "hub"})
 	}
+	for _, l := range info.historyLinks() {
+		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Rel: l[0], Href: l[1], Type: "application/rss+xml"})
+	}
+	ch.Archive = info.fhArchive()
 	for i := range items {
 		it := &items[i]
 		ri := &rssItem{RssItem: &feeds.RssItem{
@@ -148,6 +184,9 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	}
 	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Atom: "http://www.w3.org/2005/Atom",
 		DC: "http://purl.org/dc/elements/1.1/", Media: "http://search.yahoo.com/mrss/", Baken: bakenNS, Channel: ch}
+	if ch.Archive != nil || info.PrevArchive != "" {
+		doc.FH = fhNS
+	}
 	return marshalXML(doc)
 }
 
@@ -156,7 +195,9 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 type atomFeed struct {
 	*feeds.AtomFeed
 	Baken   string           `xml:"xmlns:baken,attr"`
+	FH      string           `xml:"xmlns:fh,attr,omitempty"`
 	Links   []feeds.AtomLink `xml:"link"`
+	Archive *struct{}        `xml:"fh:archive"`
 	Entries []*atomEntry     `xml:"entry"`
 }
 
@@ -201,12 +242,18 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 	if info.HubURL != "" {
 		f.Links = append(f.Links, feeds.AtomLink{Href: info.HubURL, Rel: "hub"})
 	}
+	for _, l := range info.historyLinks() {
+		f.Links = append(f.Links, feeds.AtomLink{Rel: l[0], Href: l[1], Type: "application/atom+xml"})
+	}
+	if f.Archive = info.fhArchive(); f.Archive != nil || info.PrevArchive != "" {
+		f.FH = fhNS
+	}
 	for i := range items {
 		it := &items[i]
 		e := &atomEntry{AtomEntry: &feeds.AtomEntry{
 			Title:     it.Title,
 			Id:        guid(it.ID),
-			Updated:   it.LastChange().Format(time.RFC3339),
+			Updated:   it.LastChange().Format(time.RFC3339Nano),
 			Published: it.Published.Format(time.RFC3339),
 			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
 		}, TitleDerived: it.TitleDerived}
@@ -280,6 +327,7 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	if info.HubURL != "" {
 		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: info.HubURL}}
 	}
+	f.NextUrl = info.PrevArchive // JSON Feed pages: next_url, older items
 	for i := range items {
 		it := &items[i]
 		pub, mod := it.Published, it.LastChange()

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/services/publish/ledger"
 )
 
 // formats maps a file extension to its content type.
@@ -39,8 +42,12 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	key, format := path[:dot], path[dot+1:]
 	ctype, ok := formats[format]
-	if !ok || !p.validKey(key) {
+	if !ok || !p.validKey(key) && key != customKey {
 		http.NotFound(w, r)
+		return
+	}
+	if key == customKey || r.URL.RawQuery != "" {
+		p.serveSelected(w, r, key, format)
 		return
 	}
 	doc, err := p.render(key, format)
@@ -94,38 +101,50 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 	if cached && c.(*rendered).version == snap.Version {
 		return c.(*rendered), nil
 	}
-	info := feedInfo{
-		Title:   p.title(key),
-		SelfURL: p.opts.BaseURL + "/feeds/" + ck,
-		HomeURL: p.opts.BaseURL + "/",
-		HubURL:  p.hubURL(),
-		Updated: snap.Changed,
+	info := p.info(p.title(key), p.opts.BaseURL+"/feeds/"+ck, snap.Changed)
+	if n := len(snap.Items); n > 0 {
+		last := snap.Items[n-1]
+		info.PrevArchive = p.olderPage(keySelection(key), ledger.Ref{ID: last.ID, Published: last.Published}, info.SelfURL)
 	}
-	if info.Updated.IsZero() {
-		info.Updated = time.Unix(0, 0).UTC()
+	modTime := snap.Touched
+	if modTime.IsZero() {
+		modTime = p.started // an empty feed has been empty since start
 	}
+	doc, err := p.document(snap.Version, format, info, snap.Items, modTime)
+	if err != nil {
+		return nil, err
+	}
+	p.cache.Store(ck, doc)
+	return doc, nil
+}
+
+// info is what a feed document says about itself.
+func (p *Publisher) info(title, self string, updated time.Time) feedInfo {
+	if updated.IsZero() {
+		updated = time.Unix(0, 0).UTC()
+	}
+	return feedInfo{Title: title, SelfURL: self, HomeURL: p.opts.BaseURL + "/", HubURL: p.hubURL(), Updated: updated}
+}
+
+// document renders items in format and makes it ready to serve.
+func (p *Publisher) document(version uint64, format string, info feedInfo, items []item.Item, modTime time.Time) (*rendered, error) {
 	var body []byte
 	var err error
 	names := namer{theme: p.themeName, source: p.sourceName, sourceURL: p.sourceURL}
 	switch format {
 	case "rss":
-		body, err = renderRSS(info, snap.Items, names)
+		body, err = renderRSS(info, items, names)
 	case "atom":
-		body, err = renderAtom(info, snap.Items, names, p.opts.BaseURL+"/feeds/themes/")
+		body, err = renderAtom(info, items, names, p.opts.BaseURL+"/feeds/themes/")
 	case "json":
-		body, err = renderJSON(info, snap.Items, names)
+		body, err = renderJSON(info, items, names)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("publish: render %s: %w", info.SelfURL, err)
 	}
 	sum := sha256.Sum256(body)
-	modTime := snap.Touched
-	if modTime.IsZero() {
-		modTime = p.started // an empty feed has been empty since start
-	}
-	doc := newRendered(snap.Version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
+	doc := newRendered(version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
 	doc.links = []string{fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, info.HubURL, info.SelfURL)}
-	p.cache.Store(ck, doc)
 	return doc, nil
 }
 
