@@ -3,7 +3,7 @@
 // bytes each, newest first. Custom feeds, archive pages, the item list of
 // the API and digests select items from it, and read the few they show
 // from the curated stream; the text of the items is never held here. At
-// 100,000 items it takes some 15 MB.
+// 100,000 items it takes some 22 MB (TestLedgerMemory).
 package ledger
 
 import (

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -138,4 +139,31 @@ func TestReplayAndWalk(t *testing.T) {
 	if len(seen) != n {
 		t.Errorf("walked %d items, want %d", len(seen), n)
 	}
+}
+
+// The ledger of 100,000 items (the scale of issue 10) stays small: the
+// hub's whole budget is 300 MB.
+func TestLedgerMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 100,000 items")
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	l := New()
+	themes := []string{"ondermijning", "jonge-aanwas", "terrorisme", "openbare-orde"}
+	for i := range 100_000 {
+		x := it(fmt.Sprintf("%032x", i), 0, fmt.Sprintf("bron-%d", i%300), []string{themes[i%4], themes[(i+1)%4]}, []string{fmt.Sprintf("district-%d", i%40)})
+		x.Published = x.Published.Add(time.Duration(i) * time.Second)
+		l.Put(x)
+	}
+	l.Select(Filter{Themes: []string{"terrorisme"}}, Ref{}, 50)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	mb := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	t.Logf("100,000 items: %.1f MB", mb)
+	if mb > 32 {
+		t.Errorf("the ledger of 100,000 items takes %.1f MB, want under 32", mb)
+	}
+	runtime.KeepAlive(l)
 }
