@@ -3,6 +3,9 @@ package publish
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,6 +109,17 @@ func acceptsGzip(ae string) bool {
 		return true
 	}
 	return false
+}
+
+// etagOf is the strong ETag of a body.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// hubLinks is the Link header naming the WebSub hub and the document.
+func hubLinks(hub, self string) string {
+	return fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, hub, self)
 }
 
 // newRendered fills in what serving a document needs.

@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
@@ -24,6 +22,7 @@ func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
 	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
+	mux.HandleFunc("GET /api/items", p.serveList)
 	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
 	mux.HandleFunc("POST /api/overrides", p.postOverride)
 	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
@@ -142,9 +141,8 @@ func (p *Publisher) document(version uint64, format string, info feedInfo, items
 	if err != nil {
 		return nil, fmt.Errorf("publish: render %s: %w", info.SelfURL, err)
 	}
-	sum := sha256.Sum256(body)
-	doc := newRendered(version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
-	doc.links = []string{fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, info.HubURL, info.SelfURL)}
+	doc := newRendered(version, body, etagOf(body), modTime.Truncate(time.Second))
+	doc.links = []string{hubLinks(info.HubURL, info.SelfURL)}
 	return doc, nil
 }
 
