@@ -29,11 +29,11 @@ func selectionItems() []item.Item {
 		return out
 	}
 	return []item.Item{
-		{ID: "a0000000000000000000000000000001", Source: "politie", Title: "Cocaïnelab opgerold in Houten", Summary: "Agenten vonden een lab met cocaïne.", Published: hour(1), Themes: th("ondermijning"), Districts: []string{"oost-utrecht"}},
+		{ID: "a0000000000000000000000000000001", Source: "politie", URL: "https://www.politie.nl/nieuws/2026/november/30/lab.html", Title: "Cocaïnelab opgerold in Houten", Summary: "Agenten vonden een lab met cocaïne.", Published: hour(1), Themes: th("ondermijning"), Districts: []string{"oost-utrecht"}},
 		{ID: "a0000000000000000000000000000002", Source: "riec", Title: "Jongeren geronseld als drugskoerier", Summary: "Ronselen via sociale media; geen cocaïne gevonden.", Published: hour(2), Themes: th("jonge-aanwas", "ondermijning"), Districts: []string{"oost-utrecht"}},
-		{ID: "a0000000000000000000000000000003", Source: "nctv", Title: "Dreigingsniveau blijft 4", Summary: "Het DTN verschijnt.", Published: hour(3), Themes: th("terrorisme")},
+		{ID: "a0000000000000000000000000000003", Source: "nctv", URL: "https://www.nctv.nl/actueel/nieuws/2026/11/30/dtn", Title: "Dreigingsniveau blijft 4", Summary: "Het DTN verschijnt.", Published: hour(3), Themes: th("terrorisme")},
 		{ID: "a0000000000000000000000000000004", Source: "politie", Title: "Witwassen via vastgoed in Utrecht", Summary: "Bibob-toets helpt.", Published: hour(4), Themes: th("ondermijning"), Districts: []string{"utrecht-stad"}},
-		{ID: "a0000000000000000000000000000005", Source: "riec", Title: "Aanpak jonge aanwas in Zeist", Content: "<p>Een <b>cocaïne</b>-zaak in Zeist.</p>", Published: hour(5), Themes: th("jonge-aanwas"), Districts: []string{"oost-utrecht"}},
+		{ID: "a0000000000000000000000000000005", Source: "riec", URL: "https://www.riec.nl/nieuws/zeist?utm=x&a=1", Title: "Aanpak jonge aanwas in Zeist", Content: "<p>Een <b>cocaïne</b>-zaak in Zeist.</p>", Published: hour(5), Themes: th("jonge-aanwas"), Districts: []string{"oost-utrecht"}},
 		{ID: "a0000000000000000000000000000006", Source: "politie", Title: "Vuurwerk in beslag genomen", Summary: "Jaarwisseling.", Published: hour(6), Themes: th("openbare-orde"), Districts: []string{"utrecht-stad"}},
 		{ID: "a0000000000000000000000000000007", Source: "nctv", Title: "Nieuwsbrief zonder thema", Summary: "Algemeen.", Published: hour(7)},
 	}

@@ -22,6 +22,7 @@ func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
 	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
+	mux.HandleFunc("GET /digest/{path...}", p.serveDigest)
 	mux.HandleFunc("GET /api/items", p.serveList)
 	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
 	mux.HandleFunc("POST /api/overrides", p.postOverride)
