@@ -31,6 +31,9 @@ const (
 	digestPeriod  = 7 * 24 * time.Hour
 )
 
+// digestFormats maps a digest's extension to its content type.
+var digestFormats = map[string]string{"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
 //go:embed templates/digest.html templates/digest.md
 var digestTemplates embed.FS
 
@@ -67,14 +70,8 @@ type digestItem struct {
 // "custom" with a custom feed's query, the period since= or from=/to=.
 func (p *Publisher) serveDigest(w http.ResponseWriter, r *http.Request) {
 	path := r.PathValue("path")
-	dot := strings.LastIndexByte(path, '.')
-	if dot < 0 {
-		http.NotFound(w, r)
-		return
-	}
-	key, format := path[:dot], path[dot+1:]
-	ctype := map[string]string{"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}[format]
-	if ctype == "" || !p.validKey(key) && key != customKey {
+	key, format, ok := p.feedPath(path, digestFormats)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -89,7 +86,7 @@ func (p *Publisher) serveDigest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render digest", http.StatusInternalServerError)
 		return
 	}
-	serveDoc(w, r, newRendered(0, body, etagOf(body), p.started), ctype)
+	serveDoc(w, r, newRendered(0, body, etagOf(body), p.started), digestFormats[format])
 }
 
 // digestRequest reads a digest's period and, for a custom feed, selection.

@@ -35,14 +35,8 @@ func (p *Publisher) Handler() http.Handler {
 // serveFeed answers /feeds/<key>.<format>.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 	path := r.PathValue("path")
-	dot := strings.LastIndexByte(path, '.')
-	if dot < 0 {
-		http.NotFound(w, r)
-		return
-	}
-	key, format := path[:dot], path[dot+1:]
-	ctype, ok := formats[format]
-	if !ok || !p.validKey(key) && key != customKey {
+	key, format, ok := p.feedPath(path, formats)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -57,7 +51,19 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header()["Link"] = doc.links
-	serveDoc(w, r, doc, ctype)
+	serveDoc(w, r, doc, formats[format])
+}
+
+// feedPath reads "<key>.<format>": a format types knows and the key of a
+// feed served here, "custom" included.
+func (p *Publisher) feedPath(path string, types map[string]string) (key, format string, ok bool) {
+	dot := strings.LastIndexByte(path, '.')
+	if dot < 0 {
+		return "", "", false
+	}
+	key, format = path[:dot], path[dot+1:]
+	_, known := types[format]
+	return key, format, known && (key == customKey || p.validKey(key))
 }
 
 // validKey accepts the feed keys of the URL scheme with known ids.

@@ -26,16 +26,13 @@ func (p *Publisher) topicFeed(t string) (topic, bool) {
 		return topic{}, false
 	}
 	path, rawQuery, _ := strings.Cut(path, "?")
-	dot := strings.LastIndexByte(path, '.')
-	if dot < 0 {
+	key, format, ok := p.feedPath(path, formats)
+	if !ok {
 		return topic{}, false
 	}
-	tp := topic{key: path[:dot], format: path[dot+1:]}
-	if _, known := formats[tp.format]; !known {
-		return topic{}, false
-	}
+	tp := topic{key: key, format: format}
 	if tp.key != customKey {
-		return tp, rawQuery == "" && p.validKey(tp.key)
+		return tp, rawQuery == ""
 	}
 	u := &url.URL{RawQuery: rawQuery}
 	sel, before, err := p.feedRequest(customKey, u)
