@@ -133,6 +133,11 @@ func (p *Publisher) Run(ctx context.Context) error {
 		wg.Go(func() { p.watchRules(ctx) })
 	}
 	wg.Go(func() { p.hub.Run(ctx) })
+	wg.Go(func() {
+		if err := p.runOut(ctx); err != nil {
+			p.log.Error("items not put on "+bus.OutStream, "err", err)
+		}
+	})
 	info, err := p.stream.Info(ctx)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
