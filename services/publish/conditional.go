@@ -45,7 +45,6 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *rendered, ctype strin
 	h["Content-Type"] = []string{ctype}
 	h["Etag"] = []string{etag}
 	h["Last-Modified"] = doc.lastModified
-	h["Cache-Control"] = cacheControl
 	h["Vary"] = varyEncoding
 	if notModified(r, doc, etag) {
 		delete(h, "Content-Type")
@@ -64,7 +63,6 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *rendered, ctype strin
 }
 
 var (
-	cacheControl = []string{"public, max-age=300"}
 	varyEncoding = []string{"Accept-Encoding"}
 	gzipEncoding = []string{"gzip"}
 )

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bakenhub/baken/pkg/httpserver"
 	"github.com/bakenhub/baken/services/publish/ledger"
 )
 
@@ -161,5 +162,8 @@ func (p *Publisher) serveSelected(w http.ResponseWriter, r *http.Request, key, f
 		return
 	}
 	w.Header()["Link"] = doc.links
+	if before.ID != "" {
+		w.Header().Set("Cache-Control", httpserver.CacheArchive) // it stays as it is
+	}
 	serveDoc(w, r, doc, formats[format])
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bakenhub/baken/pkg/httpserver"
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/services/publish/ledger"
 )
@@ -18,17 +19,24 @@ var formats = map[string]string{
 }
 
 // Handler serves the feeds, the OPML list, the index page and the API.
+// Every route says how long its answers may be cached; the feeds, digests
+// and read-only API may be read from any origin (CORS), preflight
+// included; writes and what names editors may not.
 func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
-	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
-	mux.HandleFunc("GET /digest/{path...}", p.serveDigest)
-	mux.HandleFunc("GET /api/items", p.serveList)
-	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
-	mux.HandleFunc("POST /api/overrides", p.postOverride)
-	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
-	mux.HandleFunc("GET /{$}", p.serveIndex)
-	mux.Handle("/websub", p.hub)
+	public := func(pattern, cache string, h http.HandlerFunc) {
+		mux.Handle("GET "+pattern, httpserver.PublicRead(httpserver.CacheControl(cache, h)))
+		mux.HandleFunc("OPTIONS "+pattern, httpserver.Preflight)
+	}
+	public("/feeds/{path...}", httpserver.CacheFeed, p.serveFeed)
+	public("/feeds.opml", httpserver.CacheSlow, p.serveOPML)
+	public("/digest/{path...}", httpserver.CacheSlow, p.serveDigest)
+	public("/api/items", httpserver.CacheFeed, p.serveList)
+	public("/api/items/{id}", httpserver.CacheRevalidate, p.serveItem)
+	mux.Handle("POST /api/overrides", httpserver.CacheControl(httpserver.CacheNever, http.HandlerFunc(p.postOverride)))
+	mux.Handle("GET /api/overrides/audit", httpserver.CacheControl(httpserver.CacheNever, http.HandlerFunc(p.serveAudit)))
+	mux.Handle("GET /{$}", httpserver.CacheControl(httpserver.CacheFeed, http.HandlerFunc(p.serveIndex)))
+	mux.Handle("/websub", httpserver.CacheControl(httpserver.CacheNever, p.hub))
 	return mux
 }
 
