@@ -255,12 +255,13 @@ func (p *Publisher) loadItem(id string) (item.Item, bool, error) {
 	return it, true, nil
 }
 
-// stampUndated gives an item its source did not date the time Baken
-// curated it as its updated time. Its published time is when ingest first
-// saw it, the same second for a whole page of undated items; the curated
-// time is as true and sets each entry apart (Atom readers and the W3C
-// validator want distinct updated times).
+// stampUndated records when the item was curated and gives an item its
+// source did not date that time as its updated time. Its published time
+// is when ingest first saw it, the same second for a whole page of undated
+// items; the curated time is as true and sets each entry apart (Atom
+// readers and the W3C validator want distinct updated times).
 func stampUndated(it *item.Item, curated time.Time) {
+	it.Curated = curated.UTC()
 	if it.DateGuessed && it.Updated.IsZero() && curated.After(it.Published) {
 		it.Updated = curated.UTC()
 	}

@@ -248,12 +248,13 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 	if f.Archive = info.fhArchive(); f.Archive != nil || info.PrevArchive != "" {
 		f.FH = fhNS
 	}
+	updated := map[int64]bool{}
 	for i := range items {
 		it := &items[i]
 		e := &atomEntry{AtomEntry: &feeds.AtomEntry{
 			Title:     it.Title,
 			Id:        guid(it.ID),
-			Updated:   it.LastChange().Format(time.RFC3339Nano),
+			Updated:   entryUpdated(it, updated).Format(time.RFC3339Nano),
 			Published: it.Published.Format(time.RFC3339),
 			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
 		}, TitleDerived: it.TitleDerived}
@@ -283,6 +284,20 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 		f.Entries = append(f.Entries, e)
 	}
 	return marshalXML(f)
+}
+
+// entryUpdated is an Atom entry's updated time: the item's last change,
+// unless an earlier entry of the document has that time (sources that
+// stamp every release at midnight), then when Baken curated it, as true
+// for the entry Baken publishes. Readers and the W3C validator
+// (DuplicateUpdated) want distinct times.
+func entryUpdated(it *item.Item, seen map[int64]bool) time.Time {
+	t := it.LastChange()
+	if seen[t.UnixNano()] && it.Curated.After(t) {
+		t = it.Curated
+	}
+	seen[t.UnixNano()] = true
+	return t
 }
 
 // JSON Feed 1.1, with Baken's classification in a "_baken" extension.

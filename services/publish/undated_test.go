@@ -15,10 +15,11 @@ import (
 	"github.com/bakenhub/baken/pkg/stage"
 )
 
-// Undated items of one page share their first-seen time as published; the
-// served Atom feed still gives each entry an updated time of its own (the
-// W3C validator warns DuplicateUpdated otherwise), from when it was
-// curated, and keeps it across a restart.
+// Undated items of one page share their first-seen time as published, and
+// a source may stamp every release at midnight; the served Atom feed still
+// gives each entry an updated time of its own (the W3C validator warns
+// DuplicateUpdated otherwise), from when it was curated, and keeps it
+// across a restart.
 func TestUndatedItemsDistinctUpdated(t *testing.T) {
 	srvNATS := natstest.Run(t, "")
 	_, js := natstest.Connect(t, srvNATS)
@@ -33,21 +34,24 @@ func TestUndatedItemsDistinctUpdated(t *testing.T) {
 	}
 	dated := item.Item{ID: "c0000000000000000000000000000099", Source: "nctv", Title: "Gedateerd", URL: "https://www.nctv.nl/x", Published: seen.Add(-time.Hour)}
 	publishItem(t, js, dated)
-	waitFor(t, "five items", func() bool { return p.View().Ledger().Len() == 5 })
+	midnight := dated
+	midnight.ID, midnight.Title, midnight.URL = "c0000000000000000000000000000098", "Ook om middernacht", "https://www.nctv.nl/y"
+	publishItem(t, js, midnight)
+	waitFor(t, "six items", func() bool { return p.View().Ledger().Len() == 6 })
 	_, body := get(t, srv.URL+"/feeds/all.atom")
 	info := feedInfo{SelfURL: "https://baken.example.nl/feeds/all.atom"}
 	checkAtom(t, body, info)
 
 	// After a restart on the same stream, the same times.
 	p2, srv2 := runPublisher(t, js, o)
-	waitFor(t, "the replay", func() bool { return p2.View().Ledger().Len() == 5 })
+	waitFor(t, "the replay", func() bool { return p2.View().Ledger().Len() == 6 })
 	_, again := get(t, srv2.URL+"/feeds/all.atom")
-	if entryUpdated(t, body) != entryUpdated(t, again) {
-		t.Errorf("updated times changed on restart:\n%s\n%s", entryUpdated(t, body), entryUpdated(t, again))
+	if atomUpdatedTimes(t, body) != atomUpdatedTimes(t, again) {
+		t.Errorf("updated times changed on restart:\n%s\n%s", atomUpdatedTimes(t, body), atomUpdatedTimes(t, again))
 	}
 }
 
-func entryUpdated(t *testing.T, atom []byte) string {
+func atomUpdatedTimes(t *testing.T, atom []byte) string {
 	t.Helper()
 	var f struct {
 		Entries []struct {

@@ -184,10 +184,14 @@ type Page struct {
 // cursor (zero: from the newest). A report of a story whose first report
 // also matches is left out: the story shows once, under its first report.
 func (l *Ledger) Select(f Filter, cursor Ref, n int) Page {
-	l.mu.Lock() // settle writes
-	l.settle()
-	l.mu.Unlock()
 	l.mu.RLock()
+	if len(l.pending) > 0 {
+		l.mu.RUnlock()
+		l.mu.Lock() // settling writes
+		l.settle()
+		l.mu.Unlock()
+		l.mu.RLock()
+	}
 	defer l.mu.RUnlock()
 	m, ok := l.matcher(f)
 	if !ok {
