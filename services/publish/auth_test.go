@@ -30,10 +30,8 @@ func TestAuthMatrix(t *testing.T) {
 	for _, token := range []string{"", testToken} {
 		opts := testOptions
 		opts.APIToken = token
-		p := runPublisher(t, js, opts)
+		p, srv := runPublisher(t, js, opts)
 		waitFor(t, "the items", func() bool { return p.View().Held() == 3 })
-		srv := httptest.NewServer(p.Handler())
-		t.Cleanup(srv.Close)
 		servers[token] = srv
 	}
 	hide := `{"item_id":"` + items[2].ID + `","action":"hide","who":"redactie@rvs","why":"test"}`

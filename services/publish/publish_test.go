@@ -111,24 +111,25 @@ func publisherUnderTest(t *testing.T) (*Publisher, jetstream.JetStream, *httptes
 	t.Helper()
 	s := natstest.Run(t, "")
 	_, js := natstest.Connect(t, s)
-	p := runPublisher(t, js, testOptions)
-	srv := httptest.NewServer(p.Handler())
-	t.Cleanup(srv.Close)
+	p, srv := runPublisher(t, js, testOptions)
 	return p, js, srv
 }
 
-// runPublisher runs a publisher with opts until the test ends.
-func runPublisher(t *testing.T, js jetstream.JetStream, opts Options) *Publisher {
+// runPublisher runs a publisher with o on js until the test ends, behind
+// an HTTP server on loopback.
+func runPublisher(t *testing.T, js jetstream.JetStream, o Options) (*Publisher, *httptest.Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := New(ctx, js, opts, slog.New(slog.DiscardHandler))
+	p, err := New(ctx, js, o, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return p
+	srv := httptest.NewServer(p.Handler())
+	t.Cleanup(srv.Close)
+	return p, srv
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bakenhub/baken/pkg/httpserver"
 	"github.com/bakenhub/baken/pkg/webui"
 )
 
@@ -39,17 +40,24 @@ func newWeb(token string) *web {
 // page is what the layout renders around a page's own data.
 type page = webui.Page
 
-// webRoutes adds the HTML pages to mux.
+// webRoutes adds the HTML pages to mux. Pages are revalidated on every
+// visit (they show overrides at once); the desk's are never stored.
 func (p *Publisher) webRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", webui.Static())
-	mux.HandleFunc("GET /items/{id}", p.serveItemPage)
-	mux.HandleFunc("GET /themes/{theme}", p.serveFeedPage)
-	mux.HandleFunc("GET /districts/{district}", p.serveFeedPage)
-	mux.HandleFunc("GET /themes/{theme}/districts/{district}", p.serveFeedPage)
-	mux.HandleFunc("GET /builder", p.serveBuilder)
-	mux.HandleFunc("GET /search", p.serveSearchPage)
-	mux.HandleFunc("GET /api/search", p.serveSearchAPI)
-	p.deskRoutes(mux)
+	page := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, httpserver.CacheControl(httpserver.CacheRevalidate, h))
+	}
+	mux.Handle("GET /static/", httpserver.CacheControl(httpserver.CacheSlow, webui.Static()))
+	page("GET /items/{id}", p.serveItemPage)
+	page("GET /themes/{theme}", p.serveFeedPage)
+	page("GET /districts/{district}", p.serveFeedPage)
+	page("GET /themes/{theme}/districts/{district}", p.serveFeedPage)
+	page("GET /builder", p.serveBuilder)
+	page("GET /search", p.serveSearchPage)
+	page("GET /api/search", p.serveSearchAPI)
+	desk := http.NewServeMux()
+	p.deskRoutes(desk)
+	mux.Handle("/desk", httpserver.CacheControl(httpserver.CacheNever, desk))
+	mux.Handle("/desk/", httpserver.CacheControl(httpserver.CacheNever, desk))
 }
 
 // renderPage renders the named page with data, or answers 500.

@@ -62,7 +62,6 @@ func (p *Publisher) loginForm(w http.ResponseWriter, r *http.Request, status int
 		d.CSRF = randomID()
 		http.SetCookie(w, p.cookie(r, loginCookie, d.CSRF, 3600))
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	p.renderPage(w, r, status, "login", page{Title: "Redactie: aanmelden", Nav: "desk", Data: d, Noindex: true})
 }
 
@@ -84,7 +83,6 @@ func (p *Publisher) serveDesk(w http.ResponseWriter, r *http.Request) {
 		Items  []listItem
 		Recent []curation.Override
 	}{p.listItems(p.view.Feed(allKey, p.opts.FeedSize).Items), recent}
-	w.Header().Set("Cache-Control", "no-store")
 	p.renderPage(w, r, http.StatusOK, "desk", page{Title: "Redactie", Nav: "desk", Data: d, Noindex: true})
 }
 
@@ -159,7 +157,6 @@ func (p *Publisher) renderDeskItem(w http.ResponseWriter, r *http.Request, se se
 	if n, ok := actionNames[done]; ok {
 		d.Notice = "Het bericht is " + n + ". De feeds tonen het meteen."
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	p.renderPage(w, r, status, "deskitem", page{Title: "Redactie: " + it.Title, Nav: "desk", Data: d, Noindex: true})
 }
 
@@ -236,6 +233,5 @@ func (p *Publisher) serveDeskAudit(w http.ResponseWriter, r *http.Request) {
 		Actions []checkOption
 		List    []curation.Override
 	}{f, actions, list}
-	w.Header().Set("Cache-Control", "no-store")
 	p.renderPage(w, r, http.StatusOK, "audit", page{Title: "Redactie: logboek", Nav: "desk", Data: d, Noindex: true})
 }

@@ -69,8 +69,14 @@ func TestDesk(t *testing.T) {
 		t.Errorf("an action signed out: %d", resp.StatusCode)
 	}
 
-	_, login := e.do("GET", "/desk", nil)
+	resp, login := e.do("GET", "/desk", nil)
 	csrf := csrfOf(t, login)
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the desk's Cache-Control %q, want no-store", cc)
+	}
+	if resp, _ := get(t, srv.URL+"/items/"+id); resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("an item page's Cache-Control %q, want no-cache", resp.Header.Get("Cache-Control"))
+	}
 	tests := []struct {
 		name string
 		form url.Values
@@ -91,7 +97,7 @@ func TestDesk(t *testing.T) {
 		}
 	}
 	_, page := e.do("GET", "/desk", nil)
-	resp, _ := e.do("POST", "/desk/login", url.Values{"who": {"anna@rvs"}, "token": {testToken}, "csrf": {csrfOf(t, page)}})
+	resp, _ = e.do("POST", "/desk/login", url.Values{"who": {"anna@rvs"}, "token": {testToken}, "csrf": {csrfOf(t, page)}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}

@@ -24,15 +24,13 @@ func webUnderTest(t *testing.T) (*Publisher, *httptest.Server) {
 	opts := testOptions
 	opts.SearchDir = filepath.Join(t.TempDir(), "search")
 	opts.Sources = []Label{{ID: "nctv", Name: "NCTV", URL: "https://www.nctv.nl/"}, {ID: "rijksoverheid-jenv", Name: "Rijksoverheid: Justitie en Veiligheid"}}
-	p := runPublisher(t, js, opts)
+	p, srv := runPublisher(t, js, opts)
 	for _, it := range testItems() {
 		if err := stage.Publish(context.Background(), js, bus.CuratedItemSubject(it.ID), it); err != nil {
 			t.Fatal(err)
 		}
 	}
 	waitFor(t, "the index", func() bool { n, _ := p.search.Count(); return n == 3 && p.view.Held() == 3 })
-	srv := httptest.NewServer(p.Handler())
-	t.Cleanup(srv.Close)
 	return p, srv
 }
 

@@ -216,7 +216,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the builder made %s, want %s", custom, want)
 	}
 	b.shoot("builder")
-	checkCustomFeed(t, custom, themeID)
+	checkCustomFeed(t, strings.TrimSuffix(custom, ".atom?themes="+themeID)+".json?themes="+themeID, themeID)
 
 	// Sign in as an editor, hide the item, and see it gone from the feed.
 	b.open("/desk")
@@ -266,8 +266,8 @@ func searchWords(title string) string {
 	return strings.TrimSpace(a + " " + b)
 }
 
-// checkCustomFeed fetches a custom feed and checks that every entry is in
-// the theme.
+// checkCustomFeed fetches a custom JSON feed and checks that every entry is
+// in the theme (its tags are its theme ids).
 func checkCustomFeed(t *testing.T, url, theme string) {
 	t.Helper()
 	resp, err := http.Get(url)

@@ -295,10 +295,12 @@ func handler(h health, reg *prometheus.Registry, sources http.Handler) http.Hand
 	mux := http.NewServeMux()
 	// This hub's registry (every service's metrics), and the process-wide
 	// one for the Go runtime and the process.
-	mux.Handle("GET /metrics", promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", httpserver.CacheControl(httpserver.CacheNever,
+		promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{})))
 	mux.HandleFunc("GET /healthz", h.live)
 	mux.HandleFunc("GET /readyz", h.ready)
 	// Source health, read from the fetch bucket whichever services run here.
+	sources = httpserver.CacheControl(httpserver.CacheRevalidate, sources)
 	mux.Handle("GET /sources", sources)
 	mux.Handle("GET /sources/{id}", sources)
 	mux.Handle("GET /api/sources", sources)
