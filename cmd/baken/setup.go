@@ -44,8 +44,8 @@ func setupCmd(args []string, out io.Writer) error {
 	if err := bus.SetupWait(ctx, js, opts, *timeout, log); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "streams %s, %s, %s, %s, %s and buckets %s, %s, %s ready (%d replicas)\n",
-		bus.RawStream, bus.ClassifiedStream, bus.CuratedStream, bus.DeadStream, bus.AuditStream,
+	fmt.Fprintf(out, "streams %s, %s, %s, %s, %s, %s and buckets %s, %s, %s ready (%d replicas)\n",
+		bus.RawStream, bus.ClassifiedStream, bus.CuratedStream, bus.DeadStream, bus.AuditStream, bus.OutStream,
 		bus.FetchBucket, bus.DedupBucket, bus.OverridesBucket, opts.Replicas)
 	return nil
 }

@@ -33,7 +33,7 @@ func TestSetupCmd(t *testing.T) {
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
-	for _, name := range []string{bus.RawStream, bus.CuratedStream, bus.AuditStream} {
+	for _, name := range []string{bus.RawStream, bus.CuratedStream, bus.AuditStream, bus.OutStream} {
 		if _, err := js.Stream(context.Background(), name); err != nil {
 			t.Errorf("stream %s: %v", name, err)
 		}

@@ -34,6 +34,13 @@ const (
 	AuditStream  = "BAKEN_AUDIT"
 	AuditSubject = "baken.audit"
 
+	// OutStream carries every curated item to downstream consumers once
+	// per theme × district pair, on OutSubject + ".<theme>.<district>"
+	// (OutSubjectFor), so they subscribe with wildcards. It keeps a week
+	// (Options.OutRetention) or 1 GB, the oldest dropped first.
+	OutStream  = "BAKEN_OUT"
+	OutSubject = "baken.out"
+
 	// StatusSubject carries source health events (core NATS) for alerting.
 	StatusSubject = "baken.status" // + "." + source id
 )
@@ -58,6 +65,7 @@ type Options struct {
 	RawRetention   time.Duration // how long raw items stay replayable
 	DedupRetention time.Duration // how long fingerprints are remembered
 	CuratedMaxAge  time.Duration
+	OutRetention   time.Duration // how long BAKEN_OUT keeps an item
 	// LeaseTTL is how long an ingest replica's lease on its sources lasts
 	// unrenewed: the longest a dead replica's sources wait for another.
 	LeaseTTL time.Duration
@@ -65,8 +73,11 @@ type Options struct {
 
 // DefaultOptions suit a single machine.
 func DefaultOptions() Options {
-	return Options{Replicas: 1, RawRetention: 90 * 24 * time.Hour, DedupRetention: 90 * 24 * time.Hour, CuratedMaxAge: 90 * 24 * time.Hour, LeaseTTL: 20 * time.Second}
+	return Options{Replicas: 1, RawRetention: 90 * 24 * time.Hour, DedupRetention: 90 * 24 * time.Hour, CuratedMaxAge: 90 * 24 * time.Hour, OutRetention: 7 * 24 * time.Hour, LeaseTTL: 20 * time.Second}
 }
+
+// outMaxBytes bounds BAKEN_OUT on disk whatever the flow of items.
+const outMaxBytes = 1 << 30
 
 // duplicateWindow is how long JetStream remembers a Nats-Msg-Id; a stage that
 // crashes between publishing and acking redelivers well within it.
@@ -81,6 +92,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 		curatedConfig(o),
 		{Name: DeadStream, Subjects: []string{DeadSubject + ".>"}, MaxAge: 30 * 24 * time.Hour},
 		{Name: AuditStream, Subjects: []string{AuditSubject}, MaxAge: 5 * 365 * 24 * time.Hour},
+		{Name: OutStream, Subjects: []string{OutSubject + ".>"}, MaxAge: o.OutRetention, MaxBytes: outMaxBytes, Discard: jetstream.DiscardOld},
 	}
 	if err := migrateCurated(ctx, js, o); err != nil {
 		return err

@@ -52,13 +52,15 @@ func capBody(h http.Handler, max int64) http.Handler {
 	})
 }
 
-// contentSecurityPolicy allows no script at all, styles only from the page
-// itself, and no framing: the pages are plain server-rendered HTML.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
+// contentSecurityPolicy allows script only from files the hub serves (the
+// copy buttons' progressive enhancement; never inline script), styles from
+// the hub, and no framing: the pages are server-rendered HTML that works
+// without script.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // Secure sets the security headers on every response: no content-type
-// sniffing (a feed is never run as a page), a policy without script, no
+// sniffing (a feed is never run as a page), a policy without inline script, no
 // framing, and no full URL in the Referer of a followed link. They are
 // harmless on feeds and JSON, so they go on every route.
 func Secure(h http.Handler) http.Handler {

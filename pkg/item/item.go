@@ -45,6 +45,9 @@ type Item struct {
 	// ReportedBy lists, on a story's first report as the publisher shows
 	// it, the other reports of the story.
 	ReportedBy []Location `json:"reported_by,omitempty"`
+	// Curated is when this version was stored on the curated stream, as
+	// the publisher read it; not part of the JSON.
+	Curated time.Time `json:"-"`
 }
 
 // Enclosure is a file attached to an entry (RSS enclosure, Atom

@@ -188,12 +188,23 @@ func jsonItem(it item.Item) ([]byte, error) { return json.Marshal(it) }
 // hash of its encoding: JetStream drops a second copy of the same version,
 // while an edited, reclassified or merged version goes through.
 func Publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
+	return publish(ctx, js, subject, it, "")
+}
+
+// PublishOnSubject is Publish with the subject in the message id too: the
+// copies of one version under several subjects of a stream each go in
+// once.
+func PublishOnSubject(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
+	return publish(ctx, js, subject, it, "."+subject)
+}
+
+func publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item, idSuffix string) error {
 	data, err := json.Marshal(it)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", it.ID, err)
 	}
 	sum := sha256.Sum256(data)
-	msgID := it.ID + "." + hex.EncodeToString(sum[:8])
+	msgID := it.ID + "." + hex.EncodeToString(sum[:8]) + idSuffix
 	if _, err := js.Publish(ctx, subject, data, jetstream.WithMsgID(msgID)); err != nil {
 		return fmt.Errorf("publish %s to %s: %w", it.ID, subject, err)
 	}

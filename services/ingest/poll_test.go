@@ -172,7 +172,7 @@ func TestPollLargeFeed(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, w := range []string{"at most 300 new or changed items", "24400 waiting", "max_items_per_poll 300: 24400 more items wait for later polls"} {
+	for _, w := range []string{"hoogstens 300 nieuwe of gewijzigde berichten", "24400 wachten", "max_items_per_poll 300: 24400 more items wait for later polls"} {
 		if !strings.Contains(string(page), w) {
 			t.Errorf("/sources lacks %q", w)
 		}

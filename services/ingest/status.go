@@ -2,14 +2,10 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
-	"html/template"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/robfig/cron/v3"
 
@@ -134,42 +130,6 @@ func nextAttempt(src config.Source, st State, now time.Time) time.Time {
 	return due
 }
 
-// StatusHandler serves GET /sources (an HTML page) and GET /api/sources
-// (JSON): per source its last success and error, items found, whether its
-// scraper looks broken, and its next attempt, read from the fetch bucket.
-func StatusHandler(kv jetstream.KeyValue, sources []config.Source, limits Limits, nc *nats.Conn) http.Handler {
-	mux := http.NewServeMux()
-	// read returns the page's data; with the bus down the sources cannot be
-	// read, and the page says so rather than blaming them.
-	read := func(r *http.Request) (StatusReport, int) {
-		rep := StatusReport{Bus: BusStateOf(nc), Limits: limits}
-		st, err := StatusesWith(r.Context(), kv, sources, limits, time.Now())
-		if err != nil {
-			rep.Error = "source states unreadable: " + err.Error()
-			return rep, http.StatusServiceUnavailable
-		}
-		rep.Sources = st
-		return rep, http.StatusOK
-	}
-	mux.HandleFunc("GET /api/sources", func(w http.ResponseWriter, r *http.Request) {
-		rep, code := read(r)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-	})
-	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
-		rep, code := read(r)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(code)
-		if err := statusPage.Execute(w, rep); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-		}
-	})
-	return mux
-}
-
 // StatusReport is what /api/sources answers: the hub's bus, then every
 // source's health.
 type StatusReport struct {
@@ -178,37 +138,3 @@ type StatusReport struct {
 	Error   string         `json:"error,omitempty"`
 	Sources []SourceStatus `json:"sources"`
 }
-
-var statusPage = template.Must(template.New("sources").Funcs(template.FuncMap{
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return "never"
-		}
-		return t.Local().Format("2006-01-02 15:04:05")
-	},
-}).Parse(`<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Baken: sources</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
-.ok{color:#176f2c}.failing{color:#b00020}.broken{color:#a15c00}small{color:#666}
-</style></head><body>
-<h1>Sources</h1>
-<p><a href="/">Feeds</a> · <a href="/api/sources">JSON</a></p>
-{{with .Bus}}<p id="bus">Bus: {{if .Connected}}<span class="ok">connected</span> <small>{{.Server}}</small>{{else}}<span class="failing">{{.Status}}</span> <small>{{.LastError}}: nothing is published until it is back; sources are not blamed</small>{{end}}</p>{{end}}
-{{with .Error}}<p class="failing">{{.}}</p>{{end}}
-{{with .Limits}}<p><small>Per poll: at most {{if .MaxItemsPerPoll}}{{.MaxItemsPerPoll}}{{else}}any number of{{end}} new or changed items, {{.MaxBytes}} bytes per response, {{.Timeout}} per request; items over {{.MaxItemBytes}} bytes are cut; backoff up to {{.MaxBackoff}}.</small></p>{{end}}
-<table>
-<tr><th>Source</th><th>Status</th><th>Last success</th><th>Items found</th><th>Last error</th><th>Next attempt</th></tr>
-{{range .Sources}}<tr id="{{.ID}}">
-<td><a href="{{.URL}}">{{.Name}}</a><br><small>{{.ID}} · {{.Kind}}</small></td>
-<td>{{if .Broken}}<span class="broken">broken</span><br><small>{{.BrokenReason}} (since {{when .BrokenSince}})</small>{{else if .LastError}}<span class="failing">failing</span><br><small>{{.Failures}} in a row</small>{{else if .OK}}<span class="ok">ok</span>{{else}}not polled yet{{end}}</td>
-<td>{{when .LastSuccess}}</td>
-<td>{{.ItemsFound}}{{if .Pending}}<br><small>{{.Pending}} waiting</small>{{end}}</td>
-<td>{{.LastError}}{{range .Notes}}<br><small>{{.}}</small>{{end}}{{with .Behind}}<br><small class="behind">{{.}}</small>{{end}}</td>
-<td>{{when .NextAttempt}}{{if .Interval}}<br><small>every {{.Interval}}</small>{{end}}</td>
-</tr>
-{{end}}</table>
-</body></html>
-`))

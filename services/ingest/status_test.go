@@ -48,21 +48,24 @@ func TestStatus(t *testing.T) {
 		t.Errorf("Statuses\n got %s\nwant %s", g, w)
 	}
 
-	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload()), e.js.Conn()))
+	recent := func(_ context.Context, source string, n int) []Recent {
+		return []Recent{{ID: "abc123", Title: "Bericht van " + source, Published: time.Date(2026, 12, 2, 8, 15, 0, 0, time.UTC)}}
+	}
+	srv := httptest.NewServer(StatusHandler(kv, s.cfg.Sources, LimitsOf(s.cfg.Ingest, e.js.Conn().MaxPayload()), e.js.Conn(), WithRecent(recent)))
 	defer srv.Close()
-	get := func(path string) (string, string) {
+	get := func(path string, want int) (string, string) {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
+		if resp.StatusCode != want {
 			t.Fatalf("GET %s: %s", path, resp.Status)
 		}
 		return resp.Header.Get("Content-Type"), string(body)
 	}
-	ct, body := get("/api/sources")
+	ct, body := get("/api/sources", 200)
 	var rep StatusReport
 	if err := json.Unmarshal([]byte(body), &rep); err != nil || ct != "application/json" || len(rep.Sources) != 4 || !rep.Bus.Connected {
 		t.Fatalf("/api/sources: %s, %v: %s", ct, err, body)
@@ -71,16 +74,33 @@ func TestStatus(t *testing.T) {
 	if api[1].ID != "alliantie" || !api[1].Broken || api[2].LastError == "" || !api[0].OK {
 		t.Errorf("/api/sources = %+v", api)
 	}
-	ct, body = get("/sources")
+	ct, body = get("/sources", 200)
 	if !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("/sources content type %q", ct)
 	}
-	for _, s := range []string{`<p id="bus">Bus: <span class="ok">connected</span>`, `<tr id="coalitie">`, `class="ok"`, `class="broken"`, "no items: item selector &#34;article.news-card&#34; matched nothing",
-		`class="failing"`, "http status 404 Not Found", "not polled yet"} {
+	for _, s := range []string{`<p id="bus">Bus: <span class="ok">verbonden</span>`, `<article class="card" id="coalitie">`, `class="ok"`, `class="warn">Scraper kapot`,
+		"no items: item selector &#34;article.news-card&#34; matched nothing", `class="bad">Faalt`, "http status 404 Not Found", "Nog niet opgehaald",
+		`href="/sources/coalitie"`, "Europe/Amsterdam", `<html lang="nl">`} {
 		if !strings.Contains(body, s) {
 			t.Errorf("/sources lacks %q", s)
 		}
 	}
+	// Broken first, then failing, then not polled, then the healthy.
+	var order []string
+	for _, id := range []string{"alliantie", "nh", "later", "coalitie"} {
+		order = append(order, id)
+		if i := strings.Index(body, `id="`+id+`"`); i < 0 || (len(order) > 1 && i < strings.Index(body, `id="`+order[len(order)-2]+`"`)) {
+			t.Errorf("/sources: %s is not after %v", id, order[:len(order)-1])
+		}
+	}
+	_, body = get("/sources/nh", 200)
+	for _, s := range []string{"<h1>nh</h1>", "http status 404 Not Found", "1 keer op rij", `href="/items/abc123"`, "Bericht van nh",
+		"2 december 2026 09:15 CET", "Beleefdheid"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("/sources/nh lacks %q", s)
+		}
+	}
+	get("/sources/onbekend", 404)
 }
 
 func TestNextAttempt(t *testing.T) {

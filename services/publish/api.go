@@ -1,8 +1,11 @@
 package publish
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -56,17 +59,29 @@ func (p *Publisher) postOverride(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body: one JSON object, nothing after it"})
 		return
 	}
-	if _, _, ok := p.view.Item(o.ItemID); !ok && o.ItemID != "" {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no item " + o.ItemID})
+	st, code, err := p.applyOverride(r.Context(), o)
+	if err != nil {
+		writeJSON(w, code, map[string]string{"error": err.Error()})
 		return
 	}
-	st, err := p.store.Apply(r.Context(), o, p.themeIDs())
+	writeJSON(w, http.StatusOK, st)
+}
+
+// errNoItem is an override of an item there is none of.
+var errNoItem = errors.New("no item")
+
+// applyOverride records an editor's override, from the API or the desk:
+// it answers the item's new state, or the status and error to report.
+func (p *Publisher) applyOverride(ctx context.Context, o curation.Override) (curation.State, int, error) {
+	if _, _, ok := p.view.Item(o.ItemID); !ok && o.ItemID != "" {
+		return curation.State{}, http.StatusNotFound, fmt.Errorf("%w %s", errNoItem, o.ItemID)
+	}
+	st, err := p.store.Apply(ctx, o, p.themeIDs())
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
+		return curation.State{}, http.StatusBadRequest, err
 	}
 	p.log.Info("override", "item_id", o.ItemID, "action", o.Action, "theme", o.Theme, "who", o.Who)
-	writeJSON(w, http.StatusOK, st)
+	return st, http.StatusOK, nil
 }
 
 // serveAudit answers GET /api/overrides/audit[?item=ID&limit=N]. It names

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,17 +30,8 @@ func TestAuthMatrix(t *testing.T) {
 	for _, token := range []string{"", testToken} {
 		opts := testOptions
 		opts.APIToken = token
-		ctx, cancel := context.WithCancel(context.Background())
-		p, err := New(ctx, js, opts, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- p.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
+		p, srv := runPublisher(t, js, opts)
 		waitFor(t, "the items", func() bool { return p.View().Held() == 3 })
-		srv := httptest.NewServer(p.Handler())
-		t.Cleanup(srv.Close)
 		servers[token] = srv
 	}
 	hide := `{"item_id":"` + items[2].ID + `","action":"hide","who":"redactie@rvs","why":"test"}`

@@ -7,6 +7,7 @@ type catalogEntry struct {
 	Key   string
 	Title string
 	Group string
+	query string // a custom feed's normalised query
 }
 
 // Groups of the catalog, in display order.

@@ -3,6 +3,9 @@ package publish
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,7 +45,6 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *rendered, ctype strin
 	h["Content-Type"] = []string{ctype}
 	h["Etag"] = []string{etag}
 	h["Last-Modified"] = doc.lastModified
-	h["Cache-Control"] = cacheControl
 	h["Vary"] = varyEncoding
 	if notModified(r, doc, etag) {
 		delete(h, "Content-Type")
@@ -61,7 +63,6 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *rendered, ctype strin
 }
 
 var (
-	cacheControl = []string{"public, max-age=300"}
 	varyEncoding = []string{"Accept-Encoding"}
 	gzipEncoding = []string{"gzip"}
 )
@@ -106,6 +107,17 @@ func acceptsGzip(ae string) bool {
 		return true
 	}
 	return false
+}
+
+// etagOf is the strong ETag of a body.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// hubLinks is the Link header naming the WebSub hub and the document.
+func hubLinks(hub, self string) string {
+	return fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, hub, self)
 }
 
 // newRendered fills in what serving a document needs.

@@ -1,18 +1,8 @@
 package publish
 
 import (
-	"bytes"
-	"embed"
-	"html/template"
 	"net/http"
-
-	"github.com/bakenhub/baken/pkg/item"
 )
-
-//go:embed templates/index.html
-var templates embed.FS
-
-var indexTemplate = template.Must(template.ParseFS(templates, "templates/index.html"))
 
 // latestOnIndex is how many items the index shows per feed.
 const latestOnIndex = 3
@@ -20,35 +10,31 @@ const latestOnIndex = 3
 type indexFeed struct {
 	Key    string
 	Title  string
-	Latest []item.Item
+	Latest []listItem
 }
 
-type indexGroup struct {
-	Name  string
-	Feeds []indexFeed
+type indexPage struct {
+	Items     int
+	All       indexFeed
+	Subscribe []subscribeLink
+	Themes    []indexFeed
+	Districts []named // every configured district, with items or not
+	Combined  []named // theme × district feeds that have items
 }
 
-// serveIndex lists every feed with its latest items.
+// serveIndex lists every theme with its latest items, every district, and
+// the combinations that have items; each links to its page.
 func (p *Publisher) serveIndex(w http.ResponseWriter, r *http.Request) {
-	data := struct {
-		Title  string
-		Base   string
-		Items  int
-		Groups []indexGroup
-	}{Title: p.opts.Title, Base: p.opts.BaseURL, Items: int(p.ItemCount())}
+	d := indexPage{Items: int(p.ItemCount()), Subscribe: p.subscribeLinks(allKey)}
+	d.All = indexFeed{Key: allKey, Title: p.title(allKey), Latest: p.listItems(p.view.Feed(allKey, 5).Items)}
 	for _, e := range p.catalog() {
-		if n := len(data.Groups); n == 0 || data.Groups[n-1].Name != e.Group {
-			data.Groups = append(data.Groups, indexGroup{Name: e.Group})
+		switch e.Group {
+		case groupThemes:
+			d.Themes = append(d.Themes, indexFeed{Key: e.Key, Title: p.shortTitle(e.Key), Latest: p.listItems(p.view.Feed(e.Key, latestOnIndex).Items)})
+		case groupBoth:
+			d.Combined = append(d.Combined, named{ID: e.Key, Name: p.shortTitle(e.Key)})
 		}
-		g := &data.Groups[len(data.Groups)-1]
-		g.Feeds = append(g.Feeds, indexFeed{Key: e.Key, Title: e.Title, Latest: p.view.Feed(e.Key, latestOnIndex).Items})
 	}
-	var b bytes.Buffer
-	if err := indexTemplate.Execute(&b, data); err != nil {
-		p.log.Error("render index", "err", err)
-		http.Error(w, "could not render index", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = w.Write(b.Bytes())
+	d.Districts = p.districtList()
+	p.renderPage(w, r, http.StatusOK, "index", page{Nav: "feeds", Data: d})
 }

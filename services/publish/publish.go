@@ -22,6 +22,7 @@ import (
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
 	"github.com/bakenhub/baken/pkg/netguard"
+	"github.com/bakenhub/baken/services/publish/search"
 	"github.com/bakenhub/baken/services/publish/websub"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	Sources   []Label // every source, for author names
 	RulesFile string  // editors' overrides under version control, optional
 	APIToken  string  // bearer token for overrides and the audit trail; none: both closed
+	// SearchDir holds this replica's search index (see package search);
+	// empty: no search.
+	SearchDir string
 	// Callbacks is where WebSub subscribers' callbacks may be (by default
 	// nowhere internal, as for fetching).
 	Callbacks netguard.Policy
@@ -56,6 +60,8 @@ type Publisher struct {
 	view  *View
 	log   *slog.Logger
 	cache sync.Map // render key -> *rendered
+	// selected holds custom feeds' and archive pages' documents.
+	selected *docCache
 	// caughtUp is set once the view holds everything that was on the
 	// curated stream at start.
 	caughtUp  atomic.Bool
@@ -65,6 +71,8 @@ type Publisher struct {
 	themes    map[string]string
 	dists     map[string]string
 	started   time.Time
+	search    *search.Index // nil without Options.SearchDir
+	web       *web          // the HTML pages' state: sessions, templates
 }
 
 // New returns a publisher with an empty view; Run fills it.
@@ -74,7 +82,8 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		return nil, err
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	p := &Publisher{opts: opts, js: js, store: store, log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}, started: time.Now()}
+	p := &Publisher{opts: opts, js: js, store: store, log: log.With("stage", "publish"), themes: map[string]string{}, dists: map[string]string{}, started: time.Now(),
+		selected: newDocCache(selectedDocs)}
 	if p.stream, err = js.Stream(ctx, bus.CuratedStream); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
@@ -101,6 +110,12 @@ func New(ctx context.Context, js jetstream.JetStream, opts Options, log *slog.Lo
 		}
 		p.view.SetRules(rules)
 	}
+	if opts.SearchDir != "" {
+		if p.search, err = search.Open(opts.SearchDir); err != nil {
+			return nil, err
+		}
+	}
+	p.web = newWeb(opts.APIToken)
 	return p, nil
 }
 
@@ -120,7 +135,19 @@ func (p *Publisher) View() *View { return p.view }
 // at once, from the rules file when its modification time changes.
 func (p *Publisher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		wg.Wait()
+		if p.search != nil {
+			_ = p.search.Close()
+		}
+	}()
+	if p.search != nil {
+		wg.Go(func() {
+			if err := p.indexSearch(ctx); err != nil {
+				p.log.Error("search index not updated", "err", err)
+			}
+		})
+	}
 	wg.Go(func() {
 		if err := p.store.Watch(ctx, p.view.SetOverride); err != nil {
 			p.log.Error("overrides not followed", "err", err)
@@ -130,6 +157,11 @@ func (p *Publisher) Run(ctx context.Context) error {
 		wg.Go(func() { p.watchRules(ctx) })
 	}
 	wg.Go(func() { p.hub.Run(ctx) })
+	wg.Go(func() {
+		if err := p.runOut(ctx); err != nil {
+			p.log.Error("items not put on "+bus.OutStream, "err", err)
+		}
+	})
 	info, err := p.stream.Info(ctx)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -164,12 +196,18 @@ func (p *Publisher) follow(ctx context.Context, seen func(seq uint64)) (jetstrea
 	}
 	cc, err := cons.Consume(func(msg jetstream.Msg) {
 		var it item.Item
-		if err := json.Unmarshal(msg.Data(), &it); err != nil {
+		err := json.Unmarshal(msg.Data(), &it)
+		if err != nil {
 			p.log.Error("undecodable curated item skipped", "subject", msg.Subject(), "err", err)
-		} else {
+		}
+		md, mdErr := msg.Metadata()
+		if err == nil {
+			if mdErr == nil {
+				stampUndated(&it, md.Timestamp)
+			}
 			p.view.Put(untrusted(it))
 		}
-		if md, err := msg.Metadata(); err == nil {
+		if mdErr == nil {
 			seen(md.Sequence.Stream)
 		}
 	})
@@ -237,7 +275,20 @@ func (p *Publisher) loadItem(id string) (item.Item, bool, error) {
 	if err := json.Unmarshal(msg.Data, &it); err != nil {
 		return item.Item{}, false, fmt.Errorf("publish: decode %s: %w", id, err)
 	}
+	stampUndated(&it, msg.Time)
 	return it, true, nil
+}
+
+// stampUndated records when the item was curated and gives an item its
+// source did not date that time as its updated time. Its published time
+// is when ingest first saw it, the same second for a whole page of undated
+// items; the curated time is as true and sets each entry apart (Atom
+// readers and the W3C validator want distinct updated times).
+func stampUndated(it *item.Item, curated time.Time) {
+	it.Curated = curated.UTC()
+	if it.DateGuessed && it.Updated.IsZero() && curated.After(it.Published) {
+		it.Updated = curated.UTC()
+	}
 }
 
 // validID accepts what can be one token of a subject.

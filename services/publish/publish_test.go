@@ -67,7 +67,8 @@ func testItems() []item.Item {
 // testdata/*.golden; run with -update after an intended change.
 func TestRenderGolden(t *testing.T) {
 	items := testItems()
-	info := feedInfo{Title: "Baken: alle berichten", SelfURL: "https://baken.example.nl/feeds/all.atom", HomeURL: "https://baken.example.nl/", Updated: items[2].Published}
+	info := feedInfo{Title: "Baken: alle berichten", SelfURL: "https://baken.example.nl/feeds/all.atom", HomeURL: "https://baken.example.nl/", Updated: items[2].Published,
+		PageBase: "https://baken.example.nl/items/"}
 	names := namer{
 		theme:  func(id string) string { return strings.ToUpper(id[:1]) + id[1:] },
 		source: func(id string) string { return "Bron " + id },
@@ -110,8 +111,16 @@ func publisherUnderTest(t *testing.T) (*Publisher, jetstream.JetStream, *httptes
 	t.Helper()
 	s := natstest.Run(t, "")
 	_, js := natstest.Connect(t, s)
+	p, srv := runPublisher(t, js, testOptions)
+	return p, js, srv
+}
+
+// runPublisher runs a publisher with o on js until the test ends, behind
+// an HTTP server on loopback.
+func runPublisher(t *testing.T, js jetstream.JetStream, o Options) (*Publisher, *httptest.Server) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := New(ctx, js, testOptions, slog.New(slog.DiscardHandler))
+	p, err := New(ctx, js, o, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +129,7 @@ func publisherUnderTest(t *testing.T) (*Publisher, jetstream.JetStream, *httptes
 	t.Cleanup(func() { cancel(); <-done })
 	srv := httptest.NewServer(p.Handler())
 	t.Cleanup(srv.Close)
-	return p, js, srv
+	return p, srv
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -29,6 +29,39 @@ type feedInfo struct {
 	HomeURL string // the HTML index
 	HubURL  string // the WebSub hub, "" without one
 	Updated time.Time
+	// PageBase + an item's id is the item's page on the hub (why it is in
+	// the feed); "" for none.
+	PageBase string
+	// RFC 5005 archived feeds: PrevArchive is the page of the next older
+	// items ("" when there are none); an archive page (Archive) names the
+	// subscription document it goes back from (Current).
+	PrevArchive string
+	Current     string
+	Archive     bool
+}
+
+// fhNS is the namespace of RFC 5005's fh:archive.
+const fhNS = "http://purl.org/syndication/history/1.0"
+
+// historyLinks are the RFC 5005 links of a document: prev-archive and,
+// for paging clients, next to the same page; current on an archive page.
+func (info feedInfo) historyLinks() [][2]string {
+	var out [][2]string
+	if info.PrevArchive != "" {
+		out = append(out, [2]string{"prev-archive", info.PrevArchive}, [2]string{"next", info.PrevArchive})
+	}
+	if info.Archive {
+		out = append(out, [2]string{"current", info.Current})
+	}
+	return out
+}
+
+// fhArchive is the fh:archive element, present on archive pages only.
+func (info feedInfo) fhArchive() *struct{} {
+	if info.Archive {
+		return &struct{}{}
+	}
+	return nil
 }
 
 // guid turns an item id (32 hex digits) into a URN that feed readers and
@@ -85,12 +118,14 @@ type rssDoc struct {
 	DC      string      `xml:"xmlns:dc,attr"`
 	Media   string      `xml:"xmlns:media,attr"`
 	Baken   string      `xml:"xmlns:baken,attr"`
+	FH      string      `xml:"xmlns:fh,attr,omitempty"`
 	Channel *rssChannel `xml:"channel"`
 }
 
 type rssChannel struct {
 	*feeds.RssFeed
 	AtomLinks []rssAtomLink `xml:"atom:link"`
+	Archive   *struct{}     `xml:"fh:archive"`
 	Items     []*rssItem    `xml:"item"`
 }
 
@@ -127,6 +162,10 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	if info.HubURL != "" {
 		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Href: info.HubURL, Rel: "hub"})
 	}
+	for _, l := range info.historyLinks() {
+		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Rel: l[0], Href: l[1], Type: "application/rss+xml"})
+	}
+	ch.Archive = info.fhArchive()
 	for i := range items {
 		it := &items[i]
 		ri := &rssItem{RssItem: &feeds.RssItem{
@@ -148,6 +187,9 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	}
 	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Atom: "http://www.w3.org/2005/Atom",
 		DC: "http://purl.org/dc/elements/1.1/", Media: "http://search.yahoo.com/mrss/", Baken: bakenNS, Channel: ch}
+	if ch.Archive != nil || info.PrevArchive != "" {
+		doc.FH = fhNS
+	}
 	return marshalXML(doc)
 }
 
@@ -156,7 +198,9 @@ func renderRSS(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 type atomFeed struct {
 	*feeds.AtomFeed
 	Baken   string           `xml:"xmlns:baken,attr"`
+	FH      string           `xml:"xmlns:fh,attr,omitempty"`
 	Links   []feeds.AtomLink `xml:"link"`
+	Archive *struct{}        `xml:"fh:archive"`
 	Entries []*atomEntry     `xml:"entry"`
 }
 
@@ -201,17 +245,27 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 	if info.HubURL != "" {
 		f.Links = append(f.Links, feeds.AtomLink{Href: info.HubURL, Rel: "hub"})
 	}
+	for _, l := range info.historyLinks() {
+		f.Links = append(f.Links, feeds.AtomLink{Rel: l[0], Href: l[1], Type: "application/atom+xml"})
+	}
+	if f.Archive = info.fhArchive(); f.Archive != nil || info.PrevArchive != "" {
+		f.FH = fhNS
+	}
+	updated := map[int64]bool{}
 	for i := range items {
 		it := &items[i]
 		e := &atomEntry{AtomEntry: &feeds.AtomEntry{
 			Title:     it.Title,
 			Id:        guid(it.ID),
-			Updated:   it.LastChange().Format(time.RFC3339),
+			Updated:   entryUpdated(it, updated).Format(time.RFC3339Nano),
 			Published: it.Published.Format(time.RFC3339),
 			Content:   &feeds.AtomContent{Content: contentHTML(it), Type: "html"},
 		}, TitleDerived: it.TitleDerived}
 		if u := sanitize.URL(it.URL); u != "" {
 			e.Links = append(e.Links, feeds.AtomLink{Href: u, Rel: "alternate", Type: "text/html"})
+		}
+		if info.PageBase != "" {
+			e.Links = append(e.Links, feeds.AtomLink{Href: info.PageBase + it.ID, Rel: "related", Type: "text/html"})
 		}
 		e.Links = append(e.Links, atomEnclosures(it.Enclosures)...)
 		for _, a := range it.Authors {
@@ -236,6 +290,20 @@ func renderAtom(info feedInfo, items []item.Item, names namer, themeScheme strin
 		f.Entries = append(f.Entries, e)
 	}
 	return marshalXML(f)
+}
+
+// entryUpdated is an Atom entry's updated time: the item's last change,
+// unless an earlier entry of the document has that time (sources that
+// stamp every release at midnight), then when Baken curated it, as true
+// for the entry Baken publishes. Readers and the W3C validator
+// (DuplicateUpdated) want distinct times.
+func entryUpdated(it *item.Item, seen map[int64]bool) time.Time {
+	t := it.LastChange()
+	if seen[t.UnixNano()] && it.Curated.After(t) {
+		t = it.Curated
+	}
+	seen[t.UnixNano()] = true
+	return t
 }
 
 // JSON Feed 1.1, with Baken's classification in a "_baken" extension.
@@ -264,6 +332,8 @@ type jsonExt struct {
 	Truncated bool `json:"truncated,omitempty"`
 	// AlsoReportedBy: the story's other reports (source, title, link).
 	AlsoReportedBy []item.Location `json:"also_reported_by,omitempty"`
+	// Page is the item's page on the hub: why it is in which feed.
+	Page string `json:"page,omitempty"`
 }
 
 func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
@@ -280,6 +350,7 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 	if info.HubURL != "" {
 		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: info.HubURL}}
 	}
+	f.NextUrl = info.PrevArchive // JSON Feed pages: next_url, older items
 	for i := range items {
 		it := &items[i]
 		pub, mod := it.Published, it.LastChange()
@@ -311,6 +382,9 @@ func renderJSON(info feedInfo, items []item.Item, names namer) ([]byte, error) {
 			ji.Authors = append(ji.Authors, &feeds.JSONAuthor{Name: a})
 		}
 		ji.Baken.AlsoReportedBy = it.ReportedBy
+		if info.PageBase != "" {
+			ji.Baken.Page = info.PageBase + it.ID
+		}
 		f.Items = append(f.Items, ji)
 	}
 	return json.MarshalIndent(f, "", "  ")

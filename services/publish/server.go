@@ -1,12 +1,14 @@
 package publish
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bakenhub/baken/pkg/httpserver"
+	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/services/publish/ledger"
 )
 
 // formats maps a file extension to its content type.
@@ -17,30 +19,38 @@ var formats = map[string]string{
 }
 
 // Handler serves the feeds, the OPML list, the index page and the API.
+// Every route says how long its answers may be cached; the feeds, digests
+// and read-only API may be read from any origin (CORS), preflight
+// included; writes and what names editors may not.
 func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /feeds/{path...}", p.serveFeed)
-	mux.HandleFunc("GET /feeds.opml", p.serveOPML)
-	mux.HandleFunc("GET /api/items/{id}", p.serveItem)
-	mux.HandleFunc("POST /api/overrides", p.postOverride)
-	mux.HandleFunc("GET /api/overrides/audit", p.serveAudit)
-	mux.HandleFunc("GET /{$}", p.serveIndex)
-	mux.Handle("/websub", p.hub)
+	public := func(pattern, cache string, h http.HandlerFunc) {
+		mux.Handle("GET "+pattern, httpserver.PublicRead(httpserver.CacheControl(cache, h)))
+		mux.HandleFunc("OPTIONS "+pattern, httpserver.Preflight)
+	}
+	public("/feeds/{path...}", httpserver.CacheFeed, p.serveFeed)
+	public("/feeds.opml", httpserver.CacheSlow, p.serveOPML)
+	public("/digest/{path...}", httpserver.CacheSlow, p.serveDigest)
+	public("/api/items", httpserver.CacheFeed, p.serveList)
+	public("/api/items/{id}", httpserver.CacheRevalidate, p.serveItem)
+	mux.Handle("POST /api/overrides", httpserver.CacheControl(httpserver.CacheNever, http.HandlerFunc(p.postOverride)))
+	mux.Handle("GET /api/overrides/audit", httpserver.CacheControl(httpserver.CacheNever, http.HandlerFunc(p.serveAudit)))
+	mux.Handle("GET /{$}", httpserver.CacheControl(httpserver.CacheFeed, http.HandlerFunc(p.serveIndex)))
+	p.webRoutes(mux)
+	mux.Handle("/websub", httpserver.CacheControl(httpserver.CacheNever, p.hub))
 	return mux
 }
 
 // serveFeed answers /feeds/<key>.<format>.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 	path := r.PathValue("path")
-	dot := strings.LastIndexByte(path, '.')
-	if dot < 0 {
+	key, format, ok := p.feedPath(path, formats)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	key, format := path[:dot], path[dot+1:]
-	ctype, ok := formats[format]
-	if !ok || !p.validKey(key) {
-		http.NotFound(w, r)
+	if key == customKey || r.URL.RawQuery != "" {
+		p.serveSelected(w, r, key, format)
 		return
 	}
 	doc, err := p.render(key, format)
@@ -50,7 +60,19 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header()["Link"] = doc.links
-	serveDoc(w, r, doc, ctype)
+	serveDoc(w, r, doc, formats[format])
+}
+
+// feedPath reads "<key>.<format>": a format types knows and the key of a
+// feed served here, "custom" included.
+func (p *Publisher) feedPath(path string, types map[string]string) (key, format string, ok bool) {
+	dot := strings.LastIndexByte(path, '.')
+	if dot < 0 {
+		return "", "", false
+	}
+	key, format = path[:dot], path[dot+1:]
+	_, known := types[format]
+	return key, format, known && (key == customKey || p.validKey(key))
 }
 
 // validKey accepts the feed keys of the URL scheme with known ids.
@@ -94,38 +116,50 @@ func (p *Publisher) render(key, format string) (*rendered, error) {
 	if cached && c.(*rendered).version == snap.Version {
 		return c.(*rendered), nil
 	}
-	info := feedInfo{
-		Title:   p.title(key),
-		SelfURL: p.opts.BaseURL + "/feeds/" + ck,
-		HomeURL: p.opts.BaseURL + "/",
-		HubURL:  p.hubURL(),
-		Updated: snap.Changed,
+	info := p.info(p.title(key), p.opts.BaseURL+"/feeds/"+ck, snap.Changed)
+	if n := len(snap.Items); n > 0 {
+		last := snap.Items[n-1]
+		info.PrevArchive = p.olderPage(keySelection(key), ledger.Ref{ID: last.ID, Published: last.Published}, info.SelfURL)
 	}
-	if info.Updated.IsZero() {
-		info.Updated = time.Unix(0, 0).UTC()
+	modTime := snap.Touched
+	if modTime.IsZero() {
+		modTime = p.started // an empty feed has been empty since start
 	}
+	doc, err := p.document(snap.Version, format, info, snap.Items, modTime)
+	if err != nil {
+		return nil, err
+	}
+	p.cache.Store(ck, doc)
+	return doc, nil
+}
+
+// info is what a feed document says about itself.
+func (p *Publisher) info(title, self string, updated time.Time) feedInfo {
+	if updated.IsZero() {
+		updated = time.Unix(0, 0).UTC()
+	}
+	// PageBase: the item pages, why each entry is in this feed.
+	return feedInfo{Title: title, SelfURL: self, HomeURL: p.opts.BaseURL + "/", HubURL: p.hubURL(), Updated: updated, PageBase: p.opts.BaseURL + "/items/"}
+}
+
+// document renders items in format and makes it ready to serve.
+func (p *Publisher) document(version uint64, format string, info feedInfo, items []item.Item, modTime time.Time) (*rendered, error) {
 	var body []byte
 	var err error
 	names := namer{theme: p.themeName, source: p.sourceName, sourceURL: p.sourceURL}
 	switch format {
 	case "rss":
-		body, err = renderRSS(info, snap.Items, names)
+		body, err = renderRSS(info, items, names)
 	case "atom":
-		body, err = renderAtom(info, snap.Items, names, p.opts.BaseURL+"/feeds/themes/")
+		body, err = renderAtom(info, items, names, p.opts.BaseURL+"/feeds/themes/")
 	case "json":
-		body, err = renderJSON(info, snap.Items, names)
+		body, err = renderJSON(info, items, names)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("publish: render %s: %w", info.SelfURL, err)
 	}
-	sum := sha256.Sum256(body)
-	modTime := snap.Touched
-	if modTime.IsZero() {
-		modTime = p.started // an empty feed has been empty since start
-	}
-	doc := newRendered(snap.Version, body, `"`+hex.EncodeToString(sum[:12])+`"`, modTime.Truncate(time.Second))
-	doc.links = []string{fmt.Sprintf(`<%s>; rel="hub", <%s>; rel="self"`, info.HubURL, info.SelfURL)}
-	p.cache.Store(ck, doc)
+	doc := newRendered(version, body, etagOf(body), modTime.Truncate(time.Second))
+	doc.links = []string{hubLinks(info.HubURL, info.SelfURL)}
 	return doc, nil
 }
 

@@ -302,10 +302,15 @@ func checkAtom(t *testing.T, atom []byte, info feedInfo) {
 	if !self {
 		t.Errorf("Atom links %+v: no rel=self", feed.Links)
 	}
+	updated := map[string]string{} // the W3C validator's DuplicateUpdated
 	for _, e := range feed.Entries {
 		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" {
 			t.Errorf("entry %q: id %q, updated %q", e.Title, e.ID, e.Updated)
 		}
+		if other, dup := updated[e.Updated]; dup {
+			t.Errorf("entries %q and %q have the same updated %s (DuplicateUpdated)", other, e.Title, e.Updated)
+		}
+		updated[e.Updated] = e.Title
 		for _, a := range e.Authors {
 			if a.Name == "" {
 				t.Errorf("entry %q: author without a name", e.Title)

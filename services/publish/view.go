@@ -8,6 +8,7 @@ import (
 
 	"github.com/bakenhub/baken/pkg/curation"
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/services/publish/ledger"
 )
 
 // Feed keys: "all", "themes/<t>", "districts/<d>", "themes/<t>/districts/<d>".
@@ -54,6 +55,9 @@ type View struct {
 	// reports are, per story (its first report's id), its other reports:
 	// feeds show a story once, under its first report, which lists them.
 	reports map[string]map[string]item.Location
+	// ledger records every item shown, not only those in windows: custom
+	// feeds, archives and the item list select from it.
+	ledger *ledger.Ledger
 }
 
 // Loader reads the latest version of an item from where it is stored; ok is
@@ -81,7 +85,7 @@ type feedItems struct {
 // item), reading items it does not hold with load.
 func NewView(window int, load Loader) *View {
 	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{},
-		reports: map[string]map[string]item.Location{}}
+		reports: map[string]map[string]item.Location{}, ledger: ledger.New()}
 }
 
 // Put adds an item or replaces the previous version with the same id,
@@ -213,7 +217,10 @@ func (v *View) placeOne(id string) {
 	}
 	h.keys, h.shown = h.keys[:0], nil
 	it, visible := v.override(id).Apply(h.raw)
-	if visible {
+	if !visible {
+		v.ledger.Remove(id)
+	} else {
+		v.ledger.Put(&it)
 		it.ReportedBy = v.reportedBy(id)
 		skip := v.firstReportFeeds(h.raw)
 		p := &it
@@ -375,6 +382,9 @@ func (v *View) Keys() []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// Ledger is the record of every item shown.
+func (v *View) Ledger() *ledger.Ledger { return v.ledger }
 
 // Held is the number of items the view keeps in memory.
 func (v *View) Held() int {

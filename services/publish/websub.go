@@ -2,45 +2,68 @@ package publish
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
+
+	"github.com/bakenhub/baken/services/publish/ledger"
 )
 
 // hubURL is where Baken's own WebSub hub answers.
 func (p *Publisher) hubURL() string { return p.opts.BaseURL + "/websub" }
 
-// topicFeed reads a topic URL as a feed key and format; ok is false for
-// anything that is not one of the feeds served here.
-func (p *Publisher) topicFeed(topic string) (key, format string, ok bool) {
-	path, found := strings.CutPrefix(topic, p.opts.BaseURL+"/feeds/")
+// topic is a feed a subscriber can follow: a fixed feed or a custom one.
+type topic struct {
+	key, format string
+	sel         selection // custom feeds only
+}
+
+// topicFeed reads a topic URL as a feed; ok is false for anything that is
+// not the self URL of a feed served here. A custom feed's topic is its
+// normalised URL (sorted parameters and ids), as its rel=self says.
+func (p *Publisher) topicFeed(t string) (topic, bool) {
+	path, found := strings.CutPrefix(t, p.opts.BaseURL+"/feeds/")
 	if !found {
-		return "", "", false
+		return topic{}, false
 	}
-	dot := strings.LastIndexByte(path, '.')
-	if dot < 0 {
-		return "", "", false
+	path, rawQuery, _ := strings.Cut(path, "?")
+	key, format, ok := p.feedPath(path, formats)
+	if !ok {
+		return topic{}, false
 	}
-	key, format = path[:dot], path[dot+1:]
-	if _, known := formats[format]; !known || !p.validKey(key) {
-		return "", "", false
+	tp := topic{key: key, format: format}
+	if tp.key != customKey {
+		return tp, rawQuery == ""
 	}
-	return key, format, true
+	u := &url.URL{RawQuery: rawQuery}
+	sel, before, err := p.feedRequest(customKey, u)
+	if err != nil || before.ID != "" || p.feedURL(customKey, tp.format, sel.query, ledger.Ref{}) != t {
+		return topic{}, false
+	}
+	tp.sel = sel
+	return tp, true
 }
 
 // Known tells the hub whether topic is a feed of this publisher.
 func (p *Publisher) Known(topic string) bool {
-	_, _, ok := p.topicFeed(topic)
+	_, ok := p.topicFeed(topic)
 	return ok
 }
 
 // Content gives the hub a topic's current document and its ETag.
 func (p *Publisher) Content(topic string) ([]byte, string, string, error) {
-	key, format, ok := p.topicFeed(topic)
+	tp, ok := p.topicFeed(topic)
 	if !ok {
 		return nil, "", "", fmt.Errorf("publish: %s is not a feed of this hub", topic)
 	}
-	doc, err := p.render(key, format)
+	var doc *rendered
+	var err error
+	if tp.key == customKey {
+		doc, err = p.renderSelection(customKey, tp.sel, tp.format, ledger.Ref{})
+	} else {
+		doc, err = p.render(tp.key, tp.format)
+	}
 	if err != nil {
 		return nil, "", "", err
 	}
-	return doc.body, formats[format], doc.etag, nil
+	return doc.body, formats[tp.format], doc.etag, nil
 }

@@ -58,6 +58,16 @@ func TestReadiness(t *testing.T) {
 		if err := json.Unmarshal(h.get(t, "/healthz"), &live); err != nil || !live.Alive || len(live.Services) != len(tt.services) {
 			t.Errorf("%v: /healthz %+v %v", tt.services, live, err)
 		}
+		for path, want := range map[string]string{"/healthz": "no-store", "/readyz": "no-store", "/metrics": "no-store", "/sources": "no-cache"} {
+			resp, err := http.Get(h.base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Cache-Control"); got != want {
+				t.Errorf("%s: Cache-Control %q, want %q", path, got, want)
+			}
+		}
 		h.shutdown(t)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/bakenhub/baken/pkg/config"
 	"github.com/bakenhub/baken/pkg/httpserver"
 	"github.com/bakenhub/baken/pkg/stage"
+	"github.com/bakenhub/baken/pkg/webui"
 	"github.com/bakenhub/baken/services/classify"
 	"github.com/bakenhub/baken/services/dedup"
 	"github.com/bakenhub/baken/services/ingest"
@@ -147,7 +149,11 @@ func Run(ctx context.Context, o Options) (err error) {
 		return fmt.Errorf("http: %w", err)
 	}
 	hl := health{nc: nc, js: js, services: o.Services, pub: pub}
-	routes := handler(hl, o.registry, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc))
+	var statusOpts []ingest.StatusOption
+	if pub != nil {
+		statusOpts = append(statusOpts, ingest.WithRecent(recentOf(pub)))
+	}
+	routes := handler(hl, o.registry, ingest.StatusHandler(fetchKV, o.Config.Sources, ingest.LimitsOf(o.Config.Ingest, nc.MaxPayload()), nc, statusOpts...))
 	srv := httpserver.New(httpserver.Instrument(o.registry, routes), httpserver.DefaultLimits())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -244,7 +250,12 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 		if err != nil {
 			return nil, nil, err
 		}
-		if pub, err = publish.New(ctx, js, publishOptions(o.Config, cl), log); err != nil {
+		po := publishOptions(o.Config, cl)
+		if o.DataDir != "" {
+			// Each replica's own index, in its own data folder.
+			po.SearchDir = filepath.Join(o.DataDir, "search")
+		}
+		if pub, err = publish.New(ctx, js, po, log); err != nil {
 			return nil, nil, err
 		}
 		run = append(run, pub.Run)
@@ -284,16 +295,32 @@ func handler(h health, reg *prometheus.Registry, sources http.Handler) http.Hand
 	mux := http.NewServeMux()
 	// This hub's registry (every service's metrics), and the process-wide
 	// one for the Go runtime and the process.
-	mux.Handle("GET /metrics", promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", httpserver.CacheControl(httpserver.CacheNever,
+		promhttp.HandlerFor(prometheus.Gatherers{reg, prometheus.DefaultGatherer}, promhttp.HandlerOpts{})))
 	mux.HandleFunc("GET /healthz", h.live)
 	mux.HandleFunc("GET /readyz", h.ready)
 	// Source health, read from the fetch bucket whichever services run here.
+	sources = httpserver.CacheControl(httpserver.CacheRevalidate, sources)
 	mux.Handle("GET /sources", sources)
+	mux.Handle("GET /sources/{id}", sources)
 	mux.Handle("GET /api/sources", sources)
 	if h.pub != nil {
 		mux.Handle("/", h.pub.Handler())
+	} else {
+		mux.Handle("GET /static/", webui.Static()) // the sources pages' stylesheet
 	}
 	return mux
+}
+
+// recentOf lists a source's latest items on its page, from the publisher.
+func recentOf(pub *publish.Publisher) ingest.RecentFunc {
+	return func(ctx context.Context, source string, n int) []ingest.Recent {
+		var out []ingest.Recent
+		for _, r := range pub.RecentOf(ctx, source, n) {
+			out = append(out, ingest.Recent(r))
+		}
+		return out
+	}
 }
 
 // drain flushes and closes the connection, waiting for it to finish.

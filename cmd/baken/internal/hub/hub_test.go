@@ -46,7 +46,9 @@ func startHubWith(t *testing.T, o Options) *hubUnderTest {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	h := &hubUnderTest{stop: cancel, done: make(chan error, 1)}
-	o.HTTPAddr = "127.0.0.1:0"
+	if o.HTTPAddr == "" {
+		o.HTTPAddr = "127.0.0.1:0"
+	}
 	o.Log = slog.New(slog.DiscardHandler)
 	o.Listening = func(a string) { addr <- a }
 	go func() { h.done <- Run(ctx, o) }()
@@ -267,7 +269,7 @@ func TestHubEndToEnd(t *testing.T) {
 			t.Errorf("/metrics lacks %s", m)
 		}
 	}
-	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<tr id="veiligheidsalliantie">`) {
+	if page := string(h.get(t, "/sources")); !strings.Contains(page, `<article class="card" id="veiligheidsalliantie">`) {
 		t.Errorf("/sources does not list the sources:\n%s", page)
 	}
 

@@ -16,7 +16,8 @@ import (
 
 // TestWebSubEndToEnd: a subscriber on loopback subscribes to a feed at the
 // hub's /websub, answers the challenge, and gets the feed pushed, signed,
-// each time a new item reaches it; the feed advertises the hub.
+// each time a new item reaches it; the feed advertises the hub. A custom
+// feed, under its normalised URL, is pushed too.
 func TestWebSubEndToEnd(t *testing.T) {
 	feed := &growingFeed{name: "Politie Utrecht", step: 400 * time.Millisecond, max: 12}
 	src := httptest.NewServer(feed)
@@ -34,16 +35,23 @@ func TestWebSubEndToEnd(t *testing.T) {
 	var mu sync.Mutex
 	var pushes []*http.Request
 	var bodies []string
+	var custom []string // pushes of the custom feed
 	var challenged url.Values
 	sub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Method == http.MethodGet {
-			challenged = r.URL.Query()
-			_, _ = io.WriteString(w, challenged.Get("hub.challenge"))
+			if r.URL.Path == "/baken" {
+				challenged = r.URL.Query()
+			}
+			_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
 			return
 		}
 		b, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/custom" {
+			custom = append(custom, string(b))
+			return
+		}
 		pushes, bodies = append(pushes, r), append(bodies, string(b))
 	}))
 	defer sub.Close()
@@ -66,18 +74,28 @@ func TestWebSubEndToEnd(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("subscribe: %d, want 202", resp.StatusCode)
 	}
+	const customTopic = "http://baken.test/feeds/custom.atom?source=politie"
+	resp, err = http.PostForm(h.base+"/websub", url.Values{"hub.mode": {"subscribe"}, "hub.topic": {customTopic}, "hub.callback": {sub.URL + "/custom"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("subscribe to the custom feed: %d, want 202", resp.StatusCode)
+	}
 	// Every item of the source ends up pushed: the last push holds the last.
 	last := feed.name + " 11:"
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		mu.Lock()
-		done := len(bodies) > 0 && strings.Contains(bodies[len(bodies)-1], last)
+		done := len(bodies) > 0 && strings.Contains(bodies[len(bodies)-1], last) &&
+			len(custom) > 0 && strings.Contains(custom[len(custom)-1], last)
 		mu.Unlock()
 		if done {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the last item was not pushed within 30s (%d pushes)", len(bodies))
+			t.Fatalf("the last item was not pushed within 30s (%d pushes, %d of the custom feed)", len(bodies), len(custom))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -96,6 +114,9 @@ func TestWebSubEndToEnd(t *testing.T) {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/atom+xml") {
 			t.Errorf("push %d: content type %q", i, ct)
 		}
+	}
+	if !strings.Contains(custom[0], `<link href="`+customTopic+`" rel="self"`) {
+		t.Errorf("the custom feed's self link is not its topic:\n%s", custom[0])
 	}
 	if !strings.Contains(bodies[0], `rel="hub"`) {
 		t.Error("the pushed feed does not name its hub")
