@@ -30,7 +30,7 @@ var streamsOf = map[string][]string{
 	"ingest":   {bus.RawStream},
 	"classify": {bus.RawStream, bus.ClassifiedStream},
 	"dedup":    {bus.ClassifiedStream, bus.CuratedStream},
-	"publish":  {bus.CuratedStream, bus.AuditStream},
+	"publish":  {bus.CuratedStream, bus.AuditStream, bus.OutStream},
 }
 
 func (h health) live(w http.ResponseWriter, r *http.Request) {
