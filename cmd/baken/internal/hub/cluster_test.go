@@ -181,8 +181,11 @@ func TestClusterFaults(t *testing.T) {
 	waitGrowth := func(what string, n int) time.Duration {
 		begin := time.Now()
 		for len(published()) <= n && n < want {
-			if time.Since(begin) > 30*time.Second {
-				t.Fatalf("%s: the feed did not grow past %d in 30s", what, n)
+			// A bound on liveness, not a speed target: generous, as a
+			// node's restart and the catch-up after it share two cores
+			// with the rest of the package's tests.
+			if time.Since(begin) > 90*time.Second {
+				t.Fatalf("%s: the feed did not grow past %d in 90s", what, n)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
