@@ -12,6 +12,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/nltime"
 	"github.com/bakenhub/baken/pkg/textnorm"
 	"github.com/bakenhub/baken/services/ingest/dates"
 )
@@ -172,9 +173,6 @@ func mediumType(medium string) string {
 // "-0500", "GMT", "CET".
 var zoned = regexp.MustCompile(`(?i):\d\d(:\d\d)?(\.\d+)?\s*(Z|[+-]\d\d:?\d\d|[A-Z]{1,5})\s*$`)
 
-// amsterdam is the zone of dates without one.
-var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
-
 // entryDates are the entry's published and updated times: as the feed
 // parser read them, else read from the text by the dates package (dates a
 // strict parser refuses: "2024-01-05 14:30", "5 januari 2024", a wrong
@@ -186,7 +184,7 @@ func entryDates(e *gofeed.Item, now time.Time) (published, updated *time.Time) {
 			if !zoned.MatchString(text) {
 				// No zone in the text: the parser read UTC, the source
 				// meant its own (Amsterdam) time.
-				t := time.Date(parsed.Year(), parsed.Month(), parsed.Day(), parsed.Hour(), parsed.Minute(), parsed.Second(), parsed.Nanosecond(), amsterdam)
+				t := time.Date(parsed.Year(), parsed.Month(), parsed.Day(), parsed.Hour(), parsed.Minute(), parsed.Second(), parsed.Nanosecond(), nltime.Zone)
 				return &t
 			}
 			return parsed
@@ -194,7 +192,7 @@ func entryDates(e *gofeed.Item, now time.Time) (published, updated *time.Time) {
 		if text == "" || !utf8.ValidString(text) {
 			return nil
 		}
-		t, err := dates.Parse(text, now, amsterdam)
+		t, err := dates.Parse(text, now, nltime.Zone)
 		if err != nil {
 			return nil
 		}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bakenhub/baken/pkg/item"
+	"github.com/bakenhub/baken/pkg/nltime"
 	"github.com/bakenhub/baken/pkg/textnorm"
 	"github.com/bakenhub/baken/services/publish/ledger"
 )
@@ -235,7 +236,7 @@ var dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "j
 
 // dutchDate is "2 december 2026", in Europe/Amsterdam.
 func dutchDate(t time.Time) string {
-	t = t.In(amsterdam)
+	t = t.In(nltime.Zone)
 	return t.Format("2 ") + dutchMonths[t.Month()-1] + t.Format(" 2006")
 }
 
@@ -250,8 +251,8 @@ func dutchPeriod(per period) string {
 	if from == to {
 		return from
 	}
-	if per.from.In(amsterdam).Year() == last.In(amsterdam).Year() {
-		from = strings.TrimSuffix(from, per.from.In(amsterdam).Format(" 2006"))
+	if per.from.In(nltime.Zone).Year() == last.In(nltime.Zone).Year() {
+		from = strings.TrimSuffix(from, per.from.In(nltime.Zone).Format(" 2006"))
 	}
 	return from + " – " + to
 }

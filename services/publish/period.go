@@ -6,16 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// amsterdam is the zone of dates people give and read.
-var amsterdam = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.FixedZone("CET", 3600) // no tzdata: winter time
-	}
-	return loc
-}()
+	"github.com/bakenhub/baken/pkg/nltime"
+)
 
 // period is a span of published times, [from, to); zero ends are open.
 type period struct{ from, to time.Time }
@@ -55,14 +48,14 @@ func parseStart(v string, now time.Time) (time.Time, error) {
 	if n, unit, ok := relative(v); ok {
 		return now.Add(-time.Duration(n) * unit), nil
 	}
-	if d, err := time.ParseInLocation(time.DateOnly, v, amsterdam); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, v, nltime.Zone); err == nil {
 		return d, nil
 	}
 	return parseInstant(v)
 }
 
 func parseEnd(v string) (time.Time, error) {
-	if d, err := time.ParseInLocation(time.DateOnly, v, amsterdam); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, v, nltime.Zone); err == nil {
 		return d.AddDate(0, 0, 1), nil
 	}
 	return parseInstant(v)
