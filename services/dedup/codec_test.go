@@ -98,6 +98,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte{recordMagic, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Add([]byte(`{"text_hash":"x","print":{"shingles":[1,2]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = decodeStoryPrint(data) // never panics on a bad print
 		rec, err := decodeRecord(data, true)
 		if err != nil || len(data) == 0 || data[0] != recordMagic {
 			return
@@ -110,4 +111,26 @@ func FuzzDecodeRecord(f *testing.F) {
 			t.Fatalf("written back, read as %+v (%v), want %+v", back, err, rec)
 		}
 	})
+}
+
+// TestStoryPrintDecode checks that the story-only decode of a print reads
+// the same facts and story print as the whole decode, and no shingles.
+func TestStoryPrintDecode(t *testing.T) {
+	for _, l := range append(readDevset(t), readSet(t, "testdata/devset-real.jsonl")...) {
+		data := encodePrint(nil, NewFingerprint(l.Item))
+		whole, err := decodePrint(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		story, err := decodeStoryPrint(data)
+		if err != nil {
+			t.Fatalf("%s: %v", l.Item.ID, err)
+		}
+		if !reflect.DeepEqual(story.Facts, whole.Facts) || !reflect.DeepEqual(story.Story, whole.Story) || story.Shingles != nil {
+			t.Errorf("%s: story-only decode %+v, want the facts and story of %+v", l.Item.ID, story, whole)
+		}
+		if _, err := decodeStoryPrint(data[:len(data)/2]); err == nil {
+			t.Errorf("%s: half a print decodes without an error", l.Item.ID)
+		}
+	}
 }

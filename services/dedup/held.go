@@ -57,11 +57,16 @@ func (h *heldEntries) get(id string) (heldEntry, bool) {
 	return e, ok
 }
 
-// decode is the entry with its print decoded.
-func (e heldEntry) decode() (entry, error) {
+// decode is the entry with its print decoded: whole, or for story
+// detection only (decodeStoryPrint).
+func (e heldEntry) decode(storyOnly bool) (entry, error) {
 	out := entry{duplicateOf: e.duplicateOf, story: e.story, deciding: e.deciding}
 	if len(e.print) > 0 {
-		fp, err := decodePrint(e.print)
+		decode := decodePrint
+		if storyOnly {
+			decode = decodeStoryPrint
+		}
+		fp, err := decode(e.print)
 		if err != nil {
 			return entry{}, err
 		}

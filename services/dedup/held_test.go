@@ -37,7 +37,7 @@ func TestHeldEntries(t *testing.T) {
 		if !ok {
 			continue
 		}
-		got, err := e.decode()
+		got, err := e.decode(false)
 		if err != nil || got.deciding || got.story != "s" || !samePrint(got.print, NewFingerprint(set[i].Item)) {
 			t.Errorf("entry %d reads back as %+v (%v)", i, got, err)
 		}

@@ -72,6 +72,10 @@ func (x *memIndex) entry(_ context.Context, id string) (entry, bool, error) {
 	return x.entries[n], true, nil
 }
 
+func (x *memIndex) storyEntry(ctx context.Context, id string) (entry, bool, error) {
+	return x.entry(ctx, id)
+}
+
 // put stores what is known of id.
 func (x *memIndex) put(id string, e entry) {
 	x.mu.Lock()

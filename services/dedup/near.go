@@ -16,6 +16,9 @@ type index interface {
 	file(ctx context.Context, b band, id string) ([]string, error)
 	// entry returns what is known of a filed id; false once it expired.
 	entry(ctx context.Context, id string) (entry, bool, error)
+	// storyEntry is entry for findStory: its print may hold no more than
+	// the facts and the story print.
+	storyEntry(ctx context.Context, id string) (entry, bool, error)
 }
 
 // entry is what the index knows of one filed item.

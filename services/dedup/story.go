@@ -352,7 +352,7 @@ func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (stri
 		if !figures[c] && titles[c] < minTitleWords {
 			continue
 		}
-		e, ok, err := idx.entry(ctx, c)
+		e, ok, err := idx.storyEntry(ctx, c)
 		if err != nil {
 			return "", err
 		}
@@ -361,7 +361,7 @@ func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (stri
 		}
 		story := cmp.Or(e.story, c)
 		if story != c {
-			first, ok, err := idx.entry(ctx, story)
+			first, ok, err := idx.storyEntry(ctx, story)
 			if err != nil {
 				return "", err
 			}

@@ -147,11 +147,20 @@ func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error
 }
 
 func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
+	return x.heldOrRead(ctx, id, false)
+}
+
+func (x *watchIndex) storyEntry(ctx context.Context, id string) (entry, bool, error) {
+	return x.heldOrRead(ctx, id, true)
+}
+
+// held_ is the entry of id as held, or else as read from the bucket.
+func (x *watchIndex) heldOrRead(ctx context.Context, id string, storyOnly bool) (entry, bool, error) {
 	x.mu.Lock()
 	h, ok := x.held.get(id)
 	x.mu.Unlock()
 	if ok && !h.deciding {
-		if e, err := h.decode(); err == nil {
+		if e, err := h.decode(storyOnly); err == nil {
 			return e, true, nil
 		}
 	}
