@@ -79,9 +79,15 @@ func DefaultOptions() Options {
 // outMaxBytes bounds BAKEN_OUT on disk whatever the flow of items.
 const outMaxBytes = 1 << 30
 
-// duplicateWindow is how long JetStream remembers a Nats-Msg-Id; a stage that
-// crashes between publishing and acking redelivers well within it.
-const duplicateWindow = 24 * time.Hour
+// duplicateWindow is how long JetStream remembers a Nats-Msg-Id: a stage
+// that crashes between publishing and acking redelivers within it when it
+// is back in minutes. The server holds every id of the window in memory
+// and, on start, reads the window's messages back to rebuild them: a day
+// was some 200 bytes a stream per item of an import, and most of a
+// restart's time (issue 10). A redelivery after a longer outage is still
+// no second item: dedup drops a known id with the same text, the view
+// keeps one version per id; only a BAKEN_OUT reader may see it twice.
+const duplicateWindow = 10 * time.Minute
 
 // Setup creates or updates every stream and bucket. It is idempotent, so
 // every service calls it on start.
