@@ -154,7 +154,7 @@ func (x *watchIndex) storyEntry(ctx context.Context, id string) (entry, bool, er
 	return x.heldOrRead(ctx, id, true)
 }
 
-// held_ is the entry of id as held, or else as read from the bucket.
+// heldOrRead is the entry of id as held, or else as read from the bucket.
 func (x *watchIndex) heldOrRead(ctx context.Context, id string, storyOnly bool) (entry, bool, error) {
 	x.mu.Lock()
 	h, ok := x.held.get(id)
