@@ -30,38 +30,38 @@ func NewStore(ctx context.Context, js jetstream.JetStream) (*Store, error) {
 }
 
 // Apply records o (stamped now) after validating it, and returns the item's
-// new state. Concurrent editors of one item are serialised by
-// compare-and-set.
-func (s *Store) Apply(ctx context.Context, o Override, themes []string) (State, error) {
+// new state and its revision in the bucket. Concurrent editors of one item
+// are serialised by compare-and-set.
+func (s *Store) Apply(ctx context.Context, o Override, themes []string) (State, uint64, error) {
 	if err := o.Validate(themes); err != nil {
-		return State{}, err
+		return State{}, 0, err
 	}
 	o.At = time.Now().UTC().Truncate(time.Second)
 	for range 10 {
 		st, rev, err := s.get(ctx, o.ItemID)
 		if err != nil {
-			return State{}, err
+			return State{}, 0, err
 		}
 		st = st.Add(o)
 		data, _ := json.Marshal(st)
 		if rev == 0 {
-			_, err = s.kv.Create(ctx, o.ItemID, data)
+			rev, err = s.kv.Create(ctx, o.ItemID, data)
 		} else {
-			_, err = s.kv.Update(ctx, o.ItemID, data, rev)
+			rev, err = s.kv.Update(ctx, o.ItemID, data, rev)
 		}
 		if isConflict(err) {
 			continue
 		}
 		if err != nil {
-			return State{}, fmt.Errorf("curation: store %s: %w", o.ItemID, err)
+			return State{}, 0, fmt.Errorf("curation: store %s: %w", o.ItemID, err)
 		}
 		audit, _ := json.Marshal(o)
 		if _, err := s.js.Publish(ctx, bus.AuditSubject, audit); err != nil {
-			return st, fmt.Errorf("curation: audit %s: %w", o.ItemID, err)
+			return st, rev, fmt.Errorf("curation: audit %s: %w", o.ItemID, err)
 		}
-		return st, nil
+		return st, rev, nil
 	}
-	return State{}, fmt.Errorf("curation: %s: too many concurrent edits", o.ItemID)
+	return State{}, 0, fmt.Errorf("curation: %s: too many concurrent edits", o.ItemID)
 }
 
 func isConflict(err error) bool {
@@ -85,9 +85,9 @@ func (s *Store) get(ctx context.Context, id string) (State, uint64, error) {
 	return st, e.Revision(), nil
 }
 
-// Watch calls fn with every item's state, first the stored ones, then each
-// change, until ctx is done.
-func (s *Store) Watch(ctx context.Context, fn func(id string, st State)) error {
+// Watch calls fn with every item's state and its revision, first the stored
+// ones, then each change, until ctx is done.
+func (s *Store) Watch(ctx context.Context, fn func(id string, st State, rev uint64)) error {
 	w, err := s.kv.WatchAll(ctx)
 	if err != nil {
 		return fmt.Errorf("curation: watch: %w", err)
@@ -110,7 +110,7 @@ func (s *Store) Watch(ctx context.Context, fn func(id string, st State)) error {
 					continue
 				}
 			}
-			fn(e.Key(), st)
+			fn(e.Key(), st, e.Revision())
 		}
 	}
 }

@@ -76,10 +76,13 @@ func (p *Publisher) applyOverride(ctx context.Context, o curation.Override) (cur
 	if _, _, ok := p.view.Item(o.ItemID); !ok && o.ItemID != "" {
 		return curation.State{}, http.StatusNotFound, fmt.Errorf("%w %s", errNoItem, o.ItemID)
 	}
-	st, err := p.store.Apply(ctx, o, p.themeIDs())
+	st, rev, err := p.store.Apply(ctx, o, p.themeIDs())
 	if err != nil {
 		return curation.State{}, http.StatusBadRequest, err
 	}
+	// At once, not when the watch brings it back: the editor's next page
+	// and every feed already show the change.
+	p.view.SetOverride(o.ItemID, st, rev)
 	p.log.Info("override", "item_id", o.ItemID, "action", o.Action, "theme", o.Theme, "who", o.Who)
 	return st, http.StatusOK, nil
 }

@@ -50,8 +50,12 @@ type View struct {
 	// Editors' overrides: from the API (edits) and the rules file (rules).
 	// An item's edits, when it has any, replace its rules.
 	edits map[string]curation.State
-	rules curation.Rules
-	short bool // some window needs a refill
+	// editRev is the bucket revision of each item's edits last applied: the
+	// API applies its own write at once and the watch brings it again, so
+	// an older state arriving late must not undo a newer one.
+	editRev map[string]uint64
+	rules   curation.Rules
+	short   bool // some window needs a refill
 	// reports are, per story (its first report's id), its other reports:
 	// feeds show a story once, under its first report, which lists them.
 	reports map[string]map[string]item.Location
@@ -84,7 +88,7 @@ type feedItems struct {
 // NewView returns an empty view keeping window items per feed (0: every
 // item), reading items it does not hold with load.
 func NewView(window int, load Loader) *View {
-	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{},
+	return &View{window: window, load: load, held: map[string]*held{}, feeds: map[string]*feedItems{}, edits: map[string]curation.State{}, editRev: map[string]uint64{},
 		reports: map[string]map[string]item.Location{}, ledger: ledger.New()}
 }
 
@@ -119,11 +123,17 @@ func (v *View) hold(it item.Item) {
 	v.held[it.ID] = &held{raw: it}
 }
 
-// SetOverride records an item's state from the API and re-places the item.
-func (v *View) SetOverride(id string, st curation.State) {
+// SetOverride records an item's state at revision rev of the overrides
+// bucket and re-places the item; a state older than the one applied is
+// ignored.
+func (v *View) SetOverride(id string, st curation.State, rev uint64) {
 	raw, ok := v.fetch(id)
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if rev < v.editRev[id] {
+		return
+	}
+	v.editRev[id] = rev
 	if st.Empty() {
 		delete(v.edits, id)
 	} else {

@@ -39,13 +39,18 @@ func TestViewMovesItemsBetweenFeeds(t *testing.T) {
 	if v.Feed("themes/ondermijning", 10).Total != 0 || v.Feed("themes/terrorisme", 10).Total != 1 || v.Feed("all", 10).Total != 1 {
 		t.Error("a reclassified item did not move from ondermijning to terrorisme exactly once")
 	}
-	v.SetOverride("a", curation.State{}.Add(curation.Override{ItemID: "a", Action: curation.Hide, Who: "x", Why: "y"}))
+	v.SetOverride("a", curation.State{}.Add(curation.Override{ItemID: "a", Action: curation.Hide, Who: "x", Why: "y"}), 1)
 	if v.Feed("all", 10).Total != 0 || v.Feed("themes/terrorisme", 10).Total != 0 {
 		t.Error("a hidden item is still in a feed")
 	}
-	v.SetOverride("a", curation.State{})
+	v.SetOverride("a", curation.State{}, 2)
 	if v.Feed("all", 10).Total != 1 {
 		t.Error("an unhidden item did not come back")
+	}
+	// The watch brings the hide back after the API applied the unhide.
+	v.SetOverride("a", curation.State{}.Add(curation.Override{ItemID: "a", Action: curation.Hide, Who: "x", Why: "y"}), 1)
+	if v.Feed("all", 10).Total != 1 {
+		t.Error("an older state arriving late undid a newer one")
 	}
 }
 
@@ -58,11 +63,11 @@ func TestViewAPIUnhideOutweighsRules(t *testing.T) {
 		t.Fatal("the rules file's hide is not applied")
 	}
 	unhide := curation.Override{ItemID: "a", Action: curation.Unhide, Who: "redactie", Why: "toch tonen"}
-	v.SetOverride("a", curation.State{}.Add(unhide))
+	v.SetOverride("a", curation.State{}.Add(unhide), 3)
 	if _, shown, _ := v.Item("a"); !shown {
 		t.Error("an API unhide did not outweigh the rules file's hide")
 	}
-	v.SetOverride("a", curation.State{}.Add(curation.Override{Action: curation.Reset}))
+	v.SetOverride("a", curation.State{}.Add(curation.Override{Action: curation.Reset}), 4)
 	if _, shown, _ := v.Item("a"); shown {
 		t.Error("after a reset the rules file's hide should apply again")
 	}
@@ -117,7 +122,7 @@ func TestViewWindow(t *testing.T) {
 				v.Put(it)
 			}
 			for _, i := range tt.hide {
-				v.SetOverride(mk(i, "").ID, curation.State{}.Add(curation.Override{Action: curation.Hide, Who: "x", Why: "y"}))
+				v.SetOverride(mk(i, "").ID, curation.State{}.Add(curation.Override{Action: curation.Hide, Who: "x", Why: "y"}), 0)
 			}
 			var got []string
 			for _, it := range v.Feed("all", 100).Items {
