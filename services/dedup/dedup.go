@@ -84,13 +84,14 @@ func (d *Deduper) Stage() stage.Stage {
 		Concurrency: 32}
 }
 
-// Published clears the pending mark of items now on the curated stream.
+// Published clears the pending mark of items now on the curated stream,
+// and the deciding mark of those decided new.
 func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 	for _, out := range outs {
 		key := idKey(out.ID)
 		rec, rev, ok := d.store.written(key)
 		if ok {
-			rec.Pending = false
+			rec.Pending, rec.Deciding = false, false
 			if _, err := d.store.update(ctx, key, rec, rev); err == nil {
 				continue
 			} else if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
@@ -104,6 +105,10 @@ func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 		}
 		if !ok || !rec.Pending {
 			continue
+		}
+		if rec.Deciding {
+			// Its decision was not kept: the redelivery decides again.
+			return errConflict
 		}
 		rec.Pending = false
 		if _, err := d.store.update(ctx, key, rec, rev); err != nil {
@@ -215,9 +220,10 @@ func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev u
 			it.Story, rec.Story = story, story
 			rec.Item = &it
 		}
-		if _, err := d.store.update(ctx, idKey(it.ID), rec, rev); err != nil {
-			return nil, conflict(err)
-		}
+		// Decided: a new story. The record says so when Published clears
+		// its pending mark, in the same write; until then a copy of it
+		// waits, as it does for any item deciding.
+		d.store.decided(idKey(it.ID), rec, rev)
 	}
 	d.outcomes.WithLabelValues("new").Inc()
 	return []item.Item{it}, nil

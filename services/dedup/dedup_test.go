@@ -303,11 +303,6 @@ func TestHandle(t *testing.T) {
 			{"copy again", b, true, nil},
 			{"canonical again", a, true, nil},
 		}},
-		{"copy while the canonical is still pending", []step{
-			{"canonical, not yet published", a, false, []want{{id: a.ID}}},
-			{"copy", b, true, []want{{id: a.ID, alsoAt: []item.Location{loc(b)}}}},
-			{"canonical redelivered", a, true, nil},
-		}},
 		{"first seen is canonical, whichever source", []step{
 			{"repost first", b, true, []want{{id: b.ID}}},
 			{"original later", a, true, []want{{id: b.ID, alsoAt: []item.Location{loc(a)}}}},
@@ -403,6 +398,30 @@ func TestHandle(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCopyWaitsForUnpublishedCanonical: an item handed out but not yet
+// published (a crash in between) is still deciding, so a copy of it waits
+// until the canonical's redelivery has published it, then merges.
+func TestCopyWaitsForUnpublishedCanonical(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	d := newDeduper(t, js)
+	a, b := dtnNCTV(t), dtnCoalition(t)
+	if outs := handle(t, d, a); len(outs) != 1 {
+		t.Fatalf("canonical: %d outputs, want 1", len(outs))
+	}
+	if _, err := d.Handle(context.Background(), b); !errors.Is(err, errConflict) {
+		t.Fatalf("copy of an unpublished canonical: %v, want errConflict", err)
+	}
+	if outs := process(t, d, a); len(outs) != 1 || outs[0].ID != a.ID {
+		t.Fatalf("canonical redelivered: %v, want it again", titles(outs))
+	}
+	outs := process(t, d, b)
+	want := []item.Location{{Source: b.Source, URL: b.URL}}
+	if len(outs) != 1 || outs[0].ID != a.ID || !slices.Equal(outs[0].AlsoAt, want) {
+		t.Fatalf("copy after the canonical was published: %v, want %s with also_at %v", titles(outs), a.ID, want)
 	}
 }
 

@@ -111,8 +111,15 @@ func (s store) update(ctx context.Context, key string, rec record, rev uint64) (
 	return rev, err
 }
 
-// written returns the record under key as this process last wrote it,
-// pending, and its revision; ok is false when it keeps none: read it.
+// decided keeps rec, decided but still pending, as the record to write
+// over revision rev of key once the item is published.
+func (s store) decided(key string, rec record, rev uint64) {
+	s.pending.wrote(key, rec, rev)
+}
+
+// written returns the record under key as this process last wrote or
+// decided it, pending, and its revision; ok is false when it keeps none:
+// read it.
 func (s store) written(key string) (rec record, rev uint64, ok bool) {
 	return s.pending.take(key)
 }

@@ -103,7 +103,7 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	total := dirSize(data)
 	text := dirSize(filepath.Join(streams, bus.RawStream)) + dirSize(filepath.Join(streams, bus.CuratedStream))
 	perItem := float64(total-text) / float64(max(stored, 1)) / 1024
-	fmt.Printf("disk: %.1f MB in all, %.1f MB raw and curated streams, %.1f MB dedup bucket\n", float64(total)/mb, float64(text)/mb, float64(dirSize(filepath.Join(streams, "KV_"+bus.DedupBucket)))/mb)
+	fmt.Printf("disk: %.1f MB in all, %.1f MB raw and curated streams; %s\n", float64(total)/mb, float64(text)/mb, diskShares(data, streams))
 	b.add(row{Figure: "disk beyond raw+curated text", Unit: "KB/item", Baken: perItem, Target: "<= 4", Met: perItem <= 4})
 
 	// Restart on the same data.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -236,6 +238,30 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// diskShares names the largest folders of the data folder and of its
+// JetStream streams with their sizes: where the bytes per item go.
+func diskShares(data, streams string) string {
+	type share struct {
+		name string
+		size int64
+	}
+	var shares []share
+	for _, dir := range []string{data, streams} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.IsDir() && e.Name() != "jetstream" {
+				shares = append(shares, share{e.Name(), dirSize(filepath.Join(dir, e.Name()))})
+			}
+		}
+	}
+	slices.SortFunc(shares, func(a, b share) int { return cmp.Compare(b.size, a.size) })
+	var parts []string
+	for _, s := range shares[:min(len(shares), 8)] {
+		parts = append(parts, fmt.Sprintf("%s %.1f MB", s.name, float64(s.size)/(1<<20)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // profile saves one of the hub's profiles (heap?gc=1, profile?seconds=10)
