@@ -105,6 +105,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	}
 	for _, cfg := range streams {
 		cfg.Storage = jetstream.FileStorage
+		cfg.Compression = jetstream.S2Compression
 		cfg.Replicas = o.Replicas
 		cfg.Duplicates = min(duplicateWindow, cfg.MaxAge)
 		if cfg.Name == ClassifiedStream {
@@ -127,6 +128,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	}
 	for _, cfg := range buckets {
 		cfg.Storage = jetstream.FileStorage
+		cfg.Compression = true
 		cfg.Replicas = o.Replicas
 		if _, err := js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
 			return fmt.Errorf("bus: bucket %s: %w", cfg.Bucket, err)
