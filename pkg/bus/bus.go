@@ -105,7 +105,15 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	}
 	for _, cfg := range streams {
 		cfg.Storage = jetstream.FileStorage
-		cfg.Compression = jetstream.S2Compression
+		if cfg.Name != ClassifiedStream {
+			// Items are JSON text: S2 takes BAKEN_OUT, a copy per theme ×
+			// district pair, to a tenth. The classified stream is a hop
+			// whose messages are removed one by one as dedup acks them,
+			// each removal from a filled block loading it whole: it stays
+			// uncompressed. Of the buckets only dedup's is compressed:
+			// the others are small.
+			cfg.Compression = jetstream.S2Compression
+		}
 		cfg.Replicas = o.Replicas
 		cfg.Duplicates = min(duplicateWindow, cfg.MaxAge)
 		if cfg.Name == ClassifiedStream {
@@ -120,7 +128,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	}
 	buckets := []jetstream.KeyValueConfig{
 		{Bucket: FetchBucket, Description: "fetch state per source"},
-		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention},
+		{Bucket: DedupBucket, Description: "fingerprints of seen items", TTL: o.DedupRetention, Compression: true},
 		{Bucket: OverridesBucket, Description: "editors' overrides per item"},
 		{Bucket: LeaseBucket, Description: "ingest replicas' leases on the sources", TTL: o.LeaseTTL},
 		{Bucket: WebSubBucket, Description: "WebSub subscriptions"},
@@ -128,7 +136,6 @@ func Setup(ctx context.Context, js jetstream.JetStream, o Options) error {
 	}
 	for _, cfg := range buckets {
 		cfg.Storage = jetstream.FileStorage
-		cfg.Compression = true
 		cfg.Replicas = o.Replicas
 		if _, err := js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
 			return fmt.Errorf("bus: bucket %s: %w", cfg.Bucket, err)

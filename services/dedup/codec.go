@@ -36,16 +36,24 @@ type recordState struct {
 	Deciding    bool    `json:"deciding,omitempty"`
 	Story       string  `json:"story,omitempty"`
 	Similarity  float64 `json:"similarity,omitempty"`
+	Source      string  `json:"source,omitempty"`
 }
 
 func encodeRecord(rec record) ([]byte, error) {
-	state, err := json.Marshal(recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
-		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity})
+	st := recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
+		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity}
+	if rec.Deciding && rec.Item != nil {
+		// A deciding record is written again once decided, with the item;
+		// until then its source is enough (issue 10: a third of the bucket
+		// was items in records overwritten within milliseconds).
+		st.Source = rec.Item.Source
+	}
+	state, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
 	}
 	var it []byte
-	if rec.Item != nil {
+	if rec.Item != nil && !rec.Deciding {
 		raw, err := json.Marshal(rec.Item)
 		if err != nil {
 			return nil, err
@@ -135,7 +143,7 @@ func (p recordParts) decode(withItem bool) (record, error) {
 	if err := json.Unmarshal(p.state, &st); err != nil {
 		return record{}, fmt.Errorf("state: %w", err)
 	}
-	rec := record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity, Bands: p.bands}
+	rec := record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity, Source: st.Source, Bands: p.bands}
 	if len(p.print) > 0 {
 		fp, err := decodePrint(p.print)
 		if err != nil {

@@ -148,7 +148,7 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 			if err != nil {
 				return nil, err
 			}
-			if ok && orec.Item != nil {
+			if ok && (orec.Item != nil || orec.Deciding) {
 				upd := it
 				upd.ID = owner
 				return d.seenID(ctx, upd, upd.TextHash(), orec, orev)

@@ -11,7 +11,7 @@ import (
 // seenID handles an id already known: a redelivery, a repeat, or an update.
 func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec record, rev uint64) ([]item.Item, error) {
 	if rec.Deciding {
-		if rec.Item.Source != it.Source {
+		if rec.source() != it.Source {
 			return nil, errConflict // a copy of an item still deciding: wait for it
 		}
 		// Redelivered while deciding (a crash, or a slow replica):

@@ -35,6 +35,16 @@ type record struct {
 	Story string `json:"story,omitempty"`
 	// Similarity of a copy to its canonical item: 1 for an exact copy.
 	Similarity float64 `json:"similarity,omitempty"`
+	// Source of a deciding item, stored without its item until decided.
+	Source string `json:"source,omitempty"`
+}
+
+// source is the source of the record's item.
+func (rec record) source() string {
+	if rec.Item != nil {
+		return rec.Item.Source
+	}
+	return rec.Source
 }
 
 // store wraps the dedup KV bucket. Keys: "id.<item id>" -> record (in

@@ -72,6 +72,10 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	}
 	elapsed := time.Since(start)
 	p := progress(ctx, js)
+	if s, err := js.Stream(ctx, "KV_"+bus.DedupBucket); err == nil {
+		st := s.CachedInfo().State
+		fmt.Printf("dedup bucket: %d records, %d bytes live, %d deleted, %d bytes a record\n", st.Msgs, st.Bytes, st.NumDeleted, st.Bytes/max(st.Msgs, 1))
+	}
 	nc.Close()
 	items := viewItems(h.http)
 	fmt.Printf("import: %d of %d items on the raw stream, %d curated messages, %d items in the view, in %s (done: %v)\n",
