@@ -87,7 +87,7 @@ const outMaxBytes = 1 << 30
 // restart's time (issue 10). A redelivery after a longer outage is still
 // no second item: dedup drops a known id with the same text, the view
 // keeps one version per id; only a BAKEN_OUT reader may see it twice.
-const duplicateWindow = 10 * time.Minute
+const duplicateWindow = 2 * time.Minute
 
 // Setup creates or updates every stream and bucket. It is idempotent, so
 // every service calls it on start.
