@@ -10,6 +10,7 @@
 package dedup
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -85,16 +86,22 @@ func (d *Deduper) Stage() stage.Stage {
 }
 
 // Published clears the pending mark of items now on the curated stream,
-// and the deciding mark of those decided new.
+// and stores the record of those decided new.
 func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 	for _, out := range outs {
 		key := idKey(out.ID)
 		rec, rev, ok := d.store.written(key)
 		if ok {
 			rec.Pending, rec.Deciding = false, false
-			if _, err := d.store.update(ctx, key, rec, rev); err == nil {
+			var err error
+			if rev == 0 {
+				_, err = d.store.create(ctx, key, rec)
+			} else {
+				_, err = d.store.update(ctx, key, rec, rev)
+			}
+			if err == nil {
 				continue
-			} else if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+			} else if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !errors.Is(err, jetstream.ErrKeyExists) {
 				return err
 			}
 			// Changed since this process wrote it: read it.
@@ -103,12 +110,12 @@ func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 		if err != nil {
 			return err
 		}
-		if !ok || !rec.Pending {
-			continue
-		}
-		if rec.Deciding {
+		if !ok || rec.Deciding {
 			// Its decision was not kept: the redelivery decides again.
 			return errConflict
+		}
+		if !rec.Pending {
+			continue
 		}
 		rec.Pending = false
 		if _, err := d.store.update(ctx, key, rec, rev); err != nil {
@@ -153,6 +160,11 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 				upd.ID = owner
 				return d.seenID(ctx, upd, upd.TextHash(), orec, orev)
 			}
+			if !ok {
+				if deciding, err := d.store.deciding(ctx, owner); err != nil || deciding {
+					return nil, cmp.Or(err, errConflict) // wait for the first to decide
+				}
+			}
 		}
 	}
 	// A new id: is it a copy of a story we already have? First exactly,
@@ -172,59 +184,76 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 		return outs, nil
 	}
 	fp := NewFingerprint(it)
-	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Deciding: len(fp.bands) > 0}
-	if rev, err = d.store.create(ctx, idKey(it.ID), rec); err != nil {
-		if errors.Is(err, jetstream.ErrKeyExists) {
-			return nil, errConflict
-		}
-		return nil, err
-	}
-	return d.decide(ctx, fp, rec, rev)
-}
-
-// decide finishes a new item: while rec is deciding, it files the item's
-// bands and looks for the story it is a near-duplicate of (find), then
-// records it as a copy of that story or as a new story.
-func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, rev uint64) ([]item.Item, error) {
-	it := *rec.Item
-	if rec.Deciding {
-		// Every record created before this one is in the index once the
-		// watch has applied this one's revision.
-		if err := d.index.wait(ctx, rev); err != nil {
+	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: recordBands(fp)}
+	if len(fp.bands) == 0 {
+		// Too short for near-duplicate bands: new, with nothing to decide.
+		if _, err := d.store.create(ctx, idKey(it.ID), rec); err != nil {
+			if errors.Is(err, jetstream.ErrKeyExists) {
+				return nil, errConflict
+			}
 			return nil, err
 		}
-		m, err := find(ctx, d.index, it.ID, fp)
+		d.outcomes.WithLabelValues("new").Inc()
+		return []item.Item{it}, nil
+	}
+	filed, err := d.store.fileBands(ctx, it.ID, rec)
+	if err != nil {
+		return nil, err
+	}
+	return d.decide(ctx, fp, rec, filed, 0)
+}
+
+// decide finishes a new item whose bands the watch files at revision
+// filed: it looks for the story the item is a near-duplicate of (find),
+// then records it as a copy of that story, or as a new story once it is
+// published. rev is the revision of the item's record, 0 when it has none
+// yet.
+func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, filed, rev uint64) ([]item.Item, error) {
+	it := *rec.Item
+	// Every item filed before this one is in the index once the watch has
+	// applied this one's revision.
+	if err := d.index.wait(ctx, filed); err != nil {
+		return nil, err
+	}
+	m, err := find(ctx, d.index, it.ID, fp)
+	if err != nil {
+		return nil, err
+	}
+	if m.canonical != "" {
+		outs, err := d.merge(ctx, it, m)
 		if err != nil {
 			return nil, err
 		}
-		if m.canonical != "" {
-			outs, err := d.merge(ctx, it, m)
-			if err != nil {
-				return nil, err
-			}
-			cp := record{DuplicateOf: m.canonical, TextHash: rec.TextHash, Similarity: m.similarity, Print: rec.Print}
-			if _, err := d.store.update(ctx, idKey(it.ID), cp, rev); err != nil {
-				return nil, conflict(err)
-			}
-			return outs, nil
+		cp := record{DuplicateOf: m.canonical, TextHash: rec.TextHash, Similarity: m.similarity, Print: rec.Print}
+		if rev == 0 {
+			_, err = d.store.create(ctx, idKey(it.ID), cp)
+		} else {
+			_, err = d.store.update(ctx, idKey(it.ID), cp, rev)
 		}
-		rec.Deciding = false
-		if d.stories {
-			story, err := findStory(ctx, d.index, it.ID, fp)
-			if err != nil {
-				return nil, err
-			}
-			if story != "" {
-				d.log.Info("story", "item_id", it.ID, "story", story)
-			}
-			it.Story, rec.Story = story, story
-			rec.Item = &it
+		if errors.Is(err, jetstream.ErrKeyExists) {
+			return nil, errConflict
 		}
-		// Decided: a new story. The record says so when Published clears
-		// its pending mark, in the same write; until then a copy of it
-		// waits, as it does for any item deciding.
-		d.store.decided(idKey(it.ID), rec, rev)
+		if err != nil {
+			return nil, conflict(err)
+		}
+		return outs, nil
 	}
+	rec.Deciding = false
+	if d.stories {
+		story, err := findStory(ctx, d.index, it.ID, fp)
+		if err != nil {
+			return nil, err
+		}
+		if story != "" {
+			d.log.Info("story", "item_id", it.ID, "story", story)
+		}
+		it.Story, rec.Story = story, story
+		rec.Item = &it
+	}
+	// Decided: a new story. Its record is stored once it is published
+	// (Published); until then a copy of it waits, as for any item
+	// deciding.
+	d.store.decided(idKey(it.ID), rec, rev)
 	d.outcomes.WithLabelValues("new").Inc()
 	return []item.Item{it}, nil
 }

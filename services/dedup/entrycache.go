@@ -54,7 +54,9 @@ func (s store) readEntry(ctx context.Context, id string) (entry, bool, error) {
 	key := idKey(id)
 	kve, err := s.kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return entry{}, false, nil
+		// Filed but without a record: deciding, or gone (expired).
+		deciding, err := s.deciding(ctx, id)
+		return entry{deciding: deciding}, deciding, err
 	}
 	if err != nil {
 		return entry{}, false, fmt.Errorf("dedup get %s: %w", key, err)

@@ -111,12 +111,15 @@ func TestBandsInTheDedupBucket(t *testing.T) {
 	if st.TTL() != retention {
 		t.Errorf("bucket TTL %v, want the retention %v", st.TTL(), retention)
 	}
-	// The bands live in the item's record, which ages out with the
-	// bucket's TTL; the stage's index has filed the story under each.
+	// The bands, story bands included, live in the item's file record and
+	// its record, which age out with the bucket's TTL; the stage's index
+	// has filed the story under each.
 	fp := NewFingerprint(full)
-	rec, _, ok, err := d.store.get(ctx, idKey(full.ID))
-	if err != nil || !ok || !slices.Equal(rec.Bands, fp.bands) {
-		t.Fatalf("record bands %v (%v, %v), want %v", rec.Bands, ok, err, fp.bands)
+	for _, key := range []string{fileKey(full.ID), idKey(full.ID)} {
+		rec, _, ok, err := d.store.get(ctx, key)
+		if err != nil || !ok || !slices.Equal(rec.Bands, recordBands(fp)) {
+			t.Fatalf("%s: bands %v (%v, %v), want %v", key, rec.Bands, ok, err, recordBands(fp))
+		}
 	}
 	for _, b := range fp.bands {
 		if got, _ := d.index.mem.file(ctx, b, "later"); !slices.Equal(got, []string{full.ID}) {

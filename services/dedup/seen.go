@@ -14,11 +14,12 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 		if rec.source() != it.Source {
 			return nil, errConflict // a copy of an item still deciding: wait for it
 		}
-		// Redelivered while deciding (a crash, or a slow replica):
-		// decide again, on the latest version.
+		// A record deciding, stored by an earlier version, redelivered
+		// (a crash, or a slow replica): decide again, on the latest
+		// version. Its bands were filed at its revision.
 		fp := NewFingerprint(it)
-		rec.Item, rec.TextHash, rec.Print, rec.Bands = &it, textHash, fp, fp.bands
-		return d.decide(ctx, fp, rec, rev)
+		rec.Item, rec.TextHash, rec.Print, rec.Bands = &it, textHash, fp, recordBands(fp)
+		return d.decide(ctx, fp, rec, rev, rev)
 	}
 	switch {
 	case rec.DuplicateOf != "":
@@ -62,7 +63,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	if !it.Updated.After(rec.Item.LastChange()) {
 		it.Updated = d.now().UTC().Truncate(time.Second)
 	}
-	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Story: rec.Story}, rev); err != nil {
+	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: recordBands(fp), Story: rec.Story}, rev); err != nil {
 		return nil, conflict(err)
 	}
 	d.outcomes.WithLabelValues("update").Inc()

@@ -48,7 +48,9 @@ func (rec record) source() string {
 }
 
 // store wraps the dedup KV bucket. Keys: "id.<item id>" -> record (in
-// the binary form of codec.go), "text.<text hash>", "guid.<hash>" and
+// the binary form of codec.go), "file.<item id>" -> the bands of a new
+// item, written once when it starts deciding (a record marked deciding,
+// without item or print), "text.<text hash>", "guid.<hash>" and
 // "article.<hash>" -> the id that claimed them. The near-duplicate and
 // story index is built from the records in memory (watchindex.go).
 type store struct {
@@ -60,6 +62,7 @@ type store struct {
 }
 
 func idKey(id string) string     { return "id." + id }
+func fileKey(id string) string   { return "file." + id }
 func textKey(hash string) string { return "text." + hash }
 func guidKey(hash string) string { return "guid." + hash }
 
@@ -93,6 +96,43 @@ func (s store) claim(ctx context.Context, key, owner string) (string, error) {
 		return "", fmt.Errorf("dedup claim %s: %w", key, err)
 	}
 	return string(e.Value()), nil
+}
+
+// fileBands stores the bands of a new item deciding under its file key,
+// once: the key is never written again, so its revision is where the
+// watch files the bands, for every replica (watchindex.go). An item
+// redelivered while deciding finds its key and gets its revision.
+func (s store) fileBands(ctx context.Context, id string, rec record) (uint64, error) {
+	rec.Deciding = true
+	data, err := encodeRecord(rec)
+	if err != nil {
+		return 0, err
+	}
+	key := fileKey(id)
+	rev, err := s.kv.Create(ctx, key, data)
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		var e jetstream.KeyValueEntry
+		if e, err = s.kv.Get(ctx, key); err == nil {
+			return e.Revision(), nil
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("dedup file %s: %w", id, err)
+	}
+	return rev, nil
+}
+
+// deciding reports whether id has filed its bands but not yet stored its
+// record: it is deciding whether it is a copy.
+func (s store) deciding(ctx context.Context, id string) (bool, error) {
+	_, err := s.kv.Get(ctx, fileKey(id))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("dedup get %s: %w", fileKey(id), err)
+	}
+	return true, nil
 }
 
 // create stores rec under a new key; ErrKeyExists if someone was first.

@@ -14,12 +14,16 @@ import (
 
 // watchIndex is the near-duplicate index of the dedup stage: the bands of
 // every record in the bucket, kept in memory by a KV watch, so that filing
-// an item costs no KV call per band. A record carries its bands; the
-// bucket's revisions order all records, and the watch files each record's
-// bands in that order. An item that has created its record at revision R
-// waits until the watch has applied R: then every record created before
-// it, by any replica, is filed, and none created after it stands before it
-// in any bucket. That is the atomic filing find relies on (near.go): of
+// an item costs no KV call per band. A new item first stores its bands
+// under its file key, once; the bucket's revisions order all of them, and
+// the watch files each one's bands in that order. An item that has filed
+// its bands at revision R waits until the watch has applied R: then every
+// item filed before it, by any replica, is filed, and none filed after it
+// stands before it in any bucket. The file key is never written again: a
+// key written twice may have lost its first revision (history 1) before a
+// lagging watch read it, and the watch would file it late, after items
+// that came after it (issue 10: TestNearCopiesOnFourReplicas then let two
+// copies through now and then). That is the atomic filing find relies on (near.go): of
 // two items filed at once, the later one gets the earlier one back, the
 // earlier one never gets the later one, so neither can wait on the other.
 // What is known of a filed id (its print, whether it is deciding or a
@@ -44,8 +48,8 @@ type watchIndex struct {
 // a KV watch, pushed with flow control, fell behind.
 func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchIndex, error) {
 	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{recordSubjects},
-		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
+		FilterSubjects: []string{recordSubjects, fileSubjects},
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
@@ -63,8 +67,12 @@ func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchInd
 	return x, nil
 }
 
-// recordSubjects are the subjects of the id records in the bucket's stream.
-const recordSubjects = "$KV." + bus.DedupBucket + ".id.>"
+// recordSubjects and fileSubjects are the subjects of the id records and
+// of the bands filed by new items in the bucket's stream.
+const (
+	recordSubjects = "$KV." + bus.DedupBucket + ".id.>"
+	fileSubjects   = "$KV." + bus.DedupBucket + ".file.>"
+)
 
 // apply files the bands of one record and keeps what find asks of it.
 func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
@@ -73,7 +81,8 @@ func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	if op := msg.Headers().Get("KV-Operation"); op == "" {
-		id := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".id.")
+		key := strings.TrimPrefix(msg.Subject(), "$KV."+bus.DedupBucket+".")
+		_, id, _ := strings.Cut(key, ".")
 		if rec, print, err := watchRecord(msg.Data()); err == nil {
 			for _, b := range rec.Bands {
 				_, _ = x.mem.file(ctx, b, id)
