@@ -43,10 +43,9 @@ func encodeRecord(rec record) ([]byte, error) {
 	st := recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
 		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity}
 	if rec.Deciding && rec.Item != nil {
-		// A deciding record is written again once decided, with the item
-		// and print; until then its bands (for the watch to file) and
-		// source are enough (issue 10: a third of the bucket was records
-		// overwritten within milliseconds).
+		// A deciding record (the bands an item files, store.go) is
+		// followed by its record with the item once decided; until then
+		// its bands, print and source are enough.
 		st.Source = rec.Item.Source
 	}
 	state, err := json.Marshal(st)
@@ -62,7 +61,7 @@ func encodeRecord(rec record) ([]byte, error) {
 		it = s2.Encode(nil, raw)
 	}
 	var print []byte
-	if rec.Print != nil && !rec.Deciding {
+	if rec.Print != nil {
 		print = encodePrint(nil, rec.Print)
 	}
 	buf := make([]byte, 0, 1+3*binary.MaxVarintLen32+len(state)+len(it)+len(print)+8*len(rec.Bands)+binary.MaxVarintLen32)

@@ -54,9 +54,13 @@ func (s store) readEntry(ctx context.Context, id string) (entry, bool, error) {
 	key := idKey(id)
 	kve, err := s.kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		// Filed but without a record: deciding, or gone (expired).
-		deciding, err := s.deciding(ctx, id)
-		return entry{deciding: deciding}, deciding, err
+		// Filed but without a record: deciding (its file record says so),
+		// or gone (expired).
+		key = fileKey(id)
+		kve, err = s.kv.Get(ctx, key)
+	}
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return entry{}, false, nil
 	}
 	if err != nil {
 		return entry{}, false, fmt.Errorf("dedup get %s: %w", key, err)

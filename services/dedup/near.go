@@ -93,19 +93,15 @@ func find(ctx context.Context, idx index, id string, fp *Fingerprint) (match, er
 // item and share at least minChainSimilarity with it.
 func confirm(ctx context.Context, idx index, fp *Fingerprint, c string) (match, error) {
 	e, ok, err := idx.entry(ctx, c)
-	switch {
-	case err != nil || !ok:
+	if err != nil || !ok || e.print == nil {
 		return match{}, err
-	case e.deciding:
-		// Its print is stored once it has decided: wait for it.
-		return match{}, errConflict
-	case e.print == nil:
-		return match{}, nil
 	}
 	sim, dup := duplicate(fp, e.print)
 	switch {
 	case !dup:
 		return match{}, nil
+	case e.deciding:
+		return match{}, errConflict
 	case e.duplicateOf == "":
 		return match{canonical: c, similarity: sim, near: true}, nil
 	}
