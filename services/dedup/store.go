@@ -49,8 +49,8 @@ func (rec record) source() string {
 
 // store wraps the dedup KV bucket. Keys: "id.<item id>" -> record (in
 // the binary form of codec.go), "file.<item id>" -> the bands of a new
-// item, written once when it starts deciding (a record marked deciding,
-// without item or print), "text.<text hash>", "guid.<hash>" and
+// item and its print, written once when it starts deciding (a record
+// marked deciding, without its item), "text.<text hash>", "guid.<hash>" and
 // "article.<hash>" -> the id that claimed them. The near-duplicate and
 // story index is built from the records in memory (watchindex.go).
 type store struct {

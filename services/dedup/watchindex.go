@@ -22,10 +22,11 @@ import (
 // stands before it in any bucket. The file key is never written again: a
 // key written twice may have lost its first revision (history 1) before a
 // lagging watch read it, and the watch would file it late, after items
-// that came after it (issue 10: TestNearCopiesOnFourReplicas then let two
-// copies through now and then). That is the atomic filing find relies on (near.go): of
-// two items filed at once, the later one gets the earlier one back, the
-// earlier one never gets the later one, so neither can wait on the other.
+// that came after it (TestNearCopiesOnFourReplicas then let two copies
+// through now and then). That is the atomic filing find relies on
+// (near.go): of two items filed at once, the later one gets the earlier
+// one back, the earlier one never gets the later one, so neither can wait
+// on the other.
 // What is known of a filed id (its print, whether it is deciding or a
 // copy) is kept for the latest records (held.go) as the watch saw them;
 // a decided record's print and canonical never change for find, so that
@@ -41,11 +42,12 @@ type watchIndex struct {
 	held    *heldEntries // what the watch saw of the latest records
 }
 
-// watchBands starts following the id records of the bucket on js until
-// ctx is done; entries it does not keep are read through s. It reads the
-// bucket's stream with an ordered pull consumer (the last revision of each
-// record, then every new one), which keeps up with a flood of writes where
-// a KV watch, pushed with flow control, fell behind.
+// watchBands starts following the id and file records of the bucket on js
+// until ctx is done; entries it does not keep are read through s. It reads
+// the bucket's stream with an ordered pull consumer from its first message
+// (the bucket keeps one revision per key, so that is the last of each,
+// then every new one, in revision order), which keeps up with a flood of
+// writes where a KV watch, pushed with flow control, fell behind.
 func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchIndex, error) {
 	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{recordSubjects, fileSubjects},
