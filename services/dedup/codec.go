@@ -36,23 +36,18 @@ type recordState struct {
 	Deciding    bool    `json:"deciding,omitempty"`
 	Story       string  `json:"story,omitempty"`
 	Similarity  float64 `json:"similarity,omitempty"`
-	Source      string  `json:"source,omitempty"`
 }
 
 func encodeRecord(rec record) ([]byte, error) {
-	st := recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
-		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity}
-	if rec.Deciding && rec.Item != nil {
-		// A deciding record (the bands an item files, store.go) is
-		// followed by its record with the item once decided; until then
-		// its bands, print and source are enough.
-		st.Source = rec.Item.Source
-	}
-	state, err := json.Marshal(st)
+	state, err := json.Marshal(recordState{DuplicateOf: rec.DuplicateOf, TextHash: rec.TextHash, Pending: rec.Pending,
+		Deciding: rec.Deciding, Story: rec.Story, Similarity: rec.Similarity})
 	if err != nil {
 		return nil, err
 	}
 	var it []byte
+	// A deciding record (the bands a new item files, store.go) is followed
+	// by its record with the item once decided: its bands and print are
+	// enough.
 	if rec.Item != nil && !rec.Deciding {
 		raw, err := json.Marshal(rec.Item)
 		if err != nil {
@@ -143,7 +138,7 @@ func (p recordParts) decode(withItem bool) (record, error) {
 	if err := json.Unmarshal(p.state, &st); err != nil {
 		return record{}, fmt.Errorf("state: %w", err)
 	}
-	rec := record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity, Source: st.Source, Bands: p.bands}
+	rec := record{DuplicateOf: st.DuplicateOf, TextHash: st.TextHash, Pending: st.Pending, Deciding: st.Deciding, Story: st.Story, Similarity: st.Similarity, Bands: p.bands}
 	if len(p.print) > 0 {
 		fp, err := decodePrint(p.print)
 		if err != nil {

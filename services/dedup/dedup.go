@@ -93,13 +93,7 @@ func (d *Deduper) Published(ctx context.Context, outs []item.Item) error {
 		rec, rev, ok := d.store.written(key)
 		if ok {
 			rec.Pending, rec.Deciding = false, false
-			var err error
-			if rev == 0 {
-				_, err = d.store.create(ctx, key, rec)
-			} else {
-				_, err = d.store.update(ctx, key, rec, rev)
-			}
-			if err == nil {
+			if _, err := d.store.put(ctx, key, rec, rev); err == nil {
 				continue
 			} else if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !errors.Is(err, jetstream.ErrKeyExists) {
 				return err
@@ -184,7 +178,7 @@ func (d *Deduper) Handle(ctx context.Context, it item.Item) ([]item.Item, error)
 		return outs, nil
 	}
 	fp := NewFingerprint(it)
-	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: recordBands(fp)}
+	rec = record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands}
 	if len(fp.bands) == 0 {
 		// Too short for near-duplicate bands: new, with nothing to decide.
 		if _, err := d.store.create(ctx, idKey(it.ID), rec); err != nil {
@@ -225,11 +219,7 @@ func (d *Deduper) decide(ctx context.Context, fp *Fingerprint, rec record, filed
 			return nil, err
 		}
 		cp := record{DuplicateOf: m.canonical, TextHash: rec.TextHash, Similarity: m.similarity, Print: rec.Print}
-		if rev == 0 {
-			_, err = d.store.create(ctx, idKey(it.ID), cp)
-		} else {
-			_, err = d.store.update(ctx, idKey(it.ID), cp, rev)
-		}
+		_, err = d.store.put(ctx, idKey(it.ID), cp, rev)
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, errConflict
 		}

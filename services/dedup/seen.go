@@ -11,14 +11,14 @@ import (
 // seenID handles an id already known: a redelivery, a repeat, or an update.
 func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec record, rev uint64) ([]item.Item, error) {
 	if rec.Deciding {
-		if rec.source() != it.Source {
+		if rec.Item.Source != it.Source {
 			return nil, errConflict // a copy of an item still deciding: wait for it
 		}
 		// A record deciding, stored by an earlier version, redelivered
 		// (a crash, or a slow replica): decide again, on the latest
 		// version. Its bands were filed at its revision.
 		fp := NewFingerprint(it)
-		rec.Item, rec.TextHash, rec.Print, rec.Bands = &it, textHash, fp, recordBands(fp)
+		rec.Item, rec.TextHash, rec.Print, rec.Bands = &it, textHash, fp, fp.bands
 		return d.decide(ctx, fp, rec, rev, rev)
 	}
 	switch {
@@ -63,7 +63,7 @@ func (d *Deduper) seenID(ctx context.Context, it item.Item, textHash string, rec
 	if !it.Updated.After(rec.Item.LastChange()) {
 		it.Updated = d.now().UTC().Truncate(time.Second)
 	}
-	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: recordBands(fp), Story: rec.Story}, rev); err != nil {
+	if _, err := d.store.update(ctx, idKey(it.ID), record{Item: &it, TextHash: textHash, Pending: true, Print: fp, Bands: fp.bands, Story: rec.Story}, rev); err != nil {
 		return nil, conflict(err)
 	}
 	d.outcomes.WithLabelValues("update").Inc()

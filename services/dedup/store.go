@@ -35,16 +35,6 @@ type record struct {
 	Story string `json:"story,omitempty"`
 	// Similarity of a copy to its canonical item: 1 for an exact copy.
 	Similarity float64 `json:"similarity,omitempty"`
-	// Source of a deciding item, stored without its item until decided.
-	Source string `json:"source,omitempty"`
-}
-
-// source is the source of the record's item.
-func (rec record) source() string {
-	if rec.Item != nil {
-		return rec.Item.Source
-	}
-	return rec.Source
 }
 
 // store wraps the dedup KV bucket. Keys: "id.<item id>" -> record (in
@@ -159,6 +149,15 @@ func (s store) update(ctx context.Context, key string, rec record, rev uint64) (
 		s.pending.wrote(key, rec, rev)
 	}
 	return rev, err
+}
+
+// put stores rec under key over revision rev, or as a new key when rev
+// is 0 (ErrKeyExists when someone was first).
+func (s store) put(ctx context.Context, key string, rec record, rev uint64) (uint64, error) {
+	if rev == 0 {
+		return s.create(ctx, key, rec)
+	}
+	return s.update(ctx, key, rec, rev)
 }
 
 // decided keeps rec, decided but still pending, as the record to write

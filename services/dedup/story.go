@@ -317,17 +317,6 @@ func storyBands(sp *StoryPrint) []band {
 	return bs
 }
 
-// recordBands are the bands a record of fp carries for the watch to file:
-// the near-duplicate bands and the story bands. A record still deciding is
-// stored without its print, from which the story bands would follow, and
-// its story bands must be filed at its revision, as its near bands are.
-func recordBands(fp *Fingerprint) []band {
-	if fp.Story == nil {
-		return fp.bands
-	}
-	return append(slices.Clip(fp.bands), storyBands(fp.Story)...)
-}
-
 // findStory files fp's story bands under id and returns the story of the
 // first report filed before it that tells the same story, checked against
 // that story's first report too (so a chain cannot join two events); ""
