@@ -203,7 +203,9 @@ func (h *hub) ready(ctx context.Context, timeout time.Duration) (time.Duration, 
 			return 0, fmt.Errorf("baken exited: %v (log %s)", err, h.logFile.Name())
 		default:
 		}
-		resp, err := c.Get("http://" + h.http + "/healthz")
+		// /readyz, not /healthz: ready is the view rebuilt from the
+		// curated stream, feeds as full as before the restart.
+		resp, err := c.Get("http://" + h.http + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

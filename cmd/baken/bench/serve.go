@@ -97,17 +97,69 @@ http {
 	return "", nil, fmt.Errorf("nginx did not start (%s)", dir)
 }
 
+// settledFeed fetches url until two fetches a second apart give one ETag:
+// the hot feed both servers serve must be one version, or a 304 run
+// would count full answers to a stale ETag.
+func settledFeed(url string, timeout time.Duration) ([]byte, string, error) {
+	deadline := time.Now().Add(timeout)
+	var last string
+	for {
+		resp, err := identityGet(http.MethodGet, url)
+		if err != nil {
+			return nil, "", err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, "", err
+		}
+		etag := resp.Header.Get("ETag")
+		if etag != "" && etag == last {
+			return body, etag, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, "", fmt.Errorf("%s: still changing after %s", url, timeout)
+		}
+		last = etag
+		time.Sleep(time.Second)
+	}
+}
+
+// conditionalStatus is the status url answers a GET with If-None-Match
+// etag with, as wrk's 304 run sends it (no Accept-Encoding): wrk counts a
+// 200 as a success too, so the run is checked this way before and after.
+func conditionalStatus(url, etag string) int {
+	resp, err := identityGet(http.MethodGet, url, "If-None-Match", etag)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// identityGet asks for the uncompressed representation, as wrk does: Go's
+// client would ask for gzip, and nginx's gzip_static gives the .gz file
+// an ETag of its own, which the plain file does not answer 304 to.
+func identityGet(method, url string, header ...string) (*http.Response, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return http.DefaultClient.Do(req)
+}
+
 // serveRun measures a hot feed of the hub against nginx serving the same
 // bytes as a static file: plain, conditional and gzip.
 func serveRun(_ context.Context, o options, b *board, h *hub, dir string) error {
 	feedURL := "http://" + h.http + "/feeds/all.atom"
-	resp, err := http.Get(feedURL)
+	body, etag, err := settledFeed(feedURL, 30*time.Second)
 	if err != nil {
 		return err
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	etag := resp.Header.Get("ETag")
 	fmt.Printf("feed: %s, %d bytes, ETag %s\n", feedURL, len(body), etag)
 
 	_, errWrk := exec.LookPath("wrk")
@@ -144,7 +196,7 @@ func serveRun(_ context.Context, o options, b *board, h *hub, dir string) error 
 	}
 	nginxETag := ""
 	if nginxURL != "" {
-		if r, err := http.Head(nginxURL); err == nil {
+		if r, err := identityGet(http.MethodHead, nginxURL); err == nil {
 			r.Body.Close()
 			nginxETag = r.Header.Get("ETag")
 		}
@@ -168,6 +220,14 @@ func serveRun(_ context.Context, o options, b *board, h *hub, dir string) error 
 		if nginxURL != "" {
 			if ng, err = runWrk(nginxURL, o.wrkDuration, c.nginx...); err != nil {
 				return err
+			}
+		}
+		if strings.HasPrefix(c.name, "304") {
+			if st := conditionalStatus(feedURL, etag); st != http.StatusNotModified {
+				return fmt.Errorf("%s: baken answers %d to the run's request", c.name, st)
+			}
+			if st := conditionalStatus(nginxURL, nginxETag); nginxURL != "" && st != http.StatusNotModified {
+				return fmt.Errorf("%s: nginx answers %d to the run's request", c.name, st)
 			}
 		}
 		r := withRef(row{Figure: c.name, Unit: "req/s", Baken: bk.rps, Target: ">= 0.5x nginx"}, "nginx", ng.rps)
