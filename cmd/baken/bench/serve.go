@@ -127,7 +127,7 @@ func settledFeed(url string, timeout time.Duration) ([]byte, string, error) {
 
 // conditionalStatus is the status url answers a GET with If-None-Match
 // etag with, as wrk's 304 run sends it (no Accept-Encoding): wrk counts a
-// 200 as a success too, so the run is checked this way before and after.
+// 200 as a success too, so each side is checked this way after the run.
 func conditionalStatus(url, etag string) int {
 	resp, err := identityGet(http.MethodGet, url, "If-None-Match", etag)
 	if err != nil {
