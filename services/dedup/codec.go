@@ -345,6 +345,30 @@ func (r *reader) part() []byte {
 
 func (r *reader) string() string { return string(r.part()) }
 
+// count reads a number of things that take at least size bytes each: a
+// count the rest of the data cannot hold is an error, not an allocation.
+func (r *reader) count(size int) int {
+	n := r.uvarint()
+	if r.err == nil && n > uint64(len(r.data)/size) {
+		r.err = errTruncated
+	}
+	if r.err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+// fixed64 reads 8 bytes, little-endian.
+func (r *reader) fixed64() uint64 {
+	if r.err != nil || len(r.data) < 8 {
+		r.err = errTruncated
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.data)
+	r.data = r.data[8:]
+	return v
+}
+
 // listHead reads the length of a list of appendList and whether it
 // ascends; n is 0 for an empty list or a bad one (r.err says which).
 func (r *reader) listHead() (n uint64, asc bool) {

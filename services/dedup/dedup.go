@@ -67,7 +67,7 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 		kv = &spreadKV{KeyValue: ops[0], all: ops}
 	}
 	st := store{kv: newCachedKV(kv), pending: newPendingRecords()}
-	idx, err := watchBands(ctx, watchJS, st)
+	idx, err := watchBands(ctx, watchJS, st, o.snapshot, log)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +76,10 @@ func New(ctx context.Context, js jetstream.JetStream, log *slog.Logger, opts ...
 	}
 	return &Deduper{store: st, index: idx, log: log.With("stage", "dedup"), now: time.Now, stories: o.stories, outcomes: newOutcomes(o.reg)}, nil
 }
+
+// Close stops the stage's index and saves it for the next start (see
+// IndexSnapshot); call it once the stage has stopped.
+func (d *Deduper) Close() error { return d.index.close() }
 
 // Stage returns the dedup stage: classified items in, curated items out.
 func (d *Deduper) Stage() stage.Stage {

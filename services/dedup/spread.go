@@ -40,10 +40,16 @@ func (s *spreadKV) Update(ctx context.Context, key string, value []byte, revisio
 type Option func(*options)
 
 type options struct {
-	more    []jetstream.JetStream
-	stories bool
-	reg     prometheus.Registerer
+	more     []jetstream.JetStream
+	stories  bool
+	reg      prometheus.Registerer
+	snapshot string
 }
+
+// IndexSnapshot keeps a snapshot of the near-duplicate index in the file
+// at path, to start from it instead of reading the whole bucket
+// (snapshot.go). Each replica needs a path of its own.
+func IndexSnapshot(path string) Option { return func(o *options) { o.snapshot = path } }
 
 // Connections spreads the stage's KV calls over these connections as well
 // as the one New was given.

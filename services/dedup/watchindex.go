@@ -2,10 +2,14 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -40,38 +44,118 @@ type watchIndex struct {
 	err     error  // why the watch stopped
 	mem     *memIndex
 	held    *heldEntries // what the watch saw of the latest records
+
+	cc        jetstream.ConsumeContext
+	snapshot  string    // where the index is saved (snapshot.go); "": not saved
+	created   time.Time // the bucket stream's creation, which the snapshot names
+	saved     uint64    // the revision the last snapshot holds
+	saving    sync.Mutex
+	closed    chan struct{}
+	closeOnce sync.Once
+	log       *slog.Logger
 }
 
 // watchBands starts following the id and file records of the bucket on js
-// until ctx is done; entries it does not keep are read through s. It reads
+// until ctx is done or it is closed; entries it does not keep are read
+// through s. With a snapshot path it resumes from the snapshot there, when
+// it matches the bucket, and saves the index to it. It reads
 // the bucket's stream with an ordered pull consumer from its first message
 // (the bucket keeps one revision per key, so that is the last of each,
 // then every new one, in revision order), which keeps up with a flood of
 // writes where a KV watch, pushed with flow control, fell behind.
-func watchBands(ctx context.Context, js jetstream.JetStream, s store) (*watchIndex, error) {
-	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, jetstream.OrderedConsumerConfig{
+func watchBands(ctx context.Context, js jetstream.JetStream, s store, snapshot string, log *slog.Logger) (*watchIndex, error) {
+	x := &watchIndex{s: s, mem: newMemIndex(), held: newHeldEntries(heldBudget), snapshot: snapshot, log: log, closed: make(chan struct{})}
+	x.changed = sync.NewCond(&x.mu)
+	cfg := jetstream.OrderedConsumerConfig{
 		// One wildcard, not the two prefixes: with several filters the
 		// server intersects them with the bucket's subject tree for every
 		// message it gets next, a fifth of a restart's CPU; the claims
 		// this lets through are skipped here.
 		FilterSubjects: []string{bucketSubjects},
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
-	})
+	}
+	if snapshot != "" {
+		str, err := js.Stream(ctx, "KV_"+bus.DedupBucket)
+		if err != nil {
+			return nil, fmt.Errorf("dedup: watch: %w", err)
+		}
+		info := str.CachedInfo()
+		x.created = info.Created
+		snap, err := readSnapshot(snapshot, info.Created, info.State.LastSeq)
+		switch {
+		case err == nil:
+			x.mem, x.applied, x.saved = snap.mem, snap.applied, snap.applied
+			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, snap.applied+1
+			log.Info("dedup: index read from its snapshot", "path", snapshot, "revision", snap.applied, "ids", len(snap.mem.ids), "last_revision", info.State.LastSeq)
+		case !errors.Is(err, fs.ErrNotExist):
+			log.Warn("dedup: index snapshot not used, reading the whole bucket", "err", err)
+		}
+	}
+	cons, err := js.OrderedConsumer(ctx, "KV_"+bus.DedupBucket, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}
-	x := &watchIndex{s: s, mem: newMemIndex(), held: newHeldEntries(heldBudget)}
-	x.changed = sync.NewCond(&x.mu)
-	cc, err := cons.Consume(func(msg jetstream.Msg) { x.apply(ctx, msg) })
-	if err != nil {
+	if x.cc, err = cons.Consume(func(msg jetstream.Msg) { x.apply(ctx, msg) }); err != nil {
 		return nil, fmt.Errorf("dedup: watch: %w", err)
 	}
 	context.AfterFunc(ctx, func() {
-		cc.Stop()
+		x.cc.Stop()
 		x.stop(ctx.Err())
 	})
+	if snapshot != "" {
+		go x.saveEvery(ctx, snapshotEvery)
+	}
 	return x, nil
 }
+
+// saveEvery saves the index every period while it moves on, until ctx is
+// done or the index is closed.
+func (x *watchIndex) saveEvery(ctx context.Context, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-x.closed:
+			return
+		case <-t.C:
+			if err := x.save(); err != nil {
+				x.log.Warn("dedup: index not saved", "err", err)
+			}
+		}
+	}
+}
+
+// save writes the snapshot when the watch has applied revisions since the
+// last one.
+func (x *watchIndex) save() error {
+	x.mu.Lock()
+	applied, saved := x.applied, x.saved
+	x.mu.Unlock()
+	if x.snapshot == "" || applied == saved {
+		return nil
+	}
+	if err := x.writeSnapshot(x.snapshot, x.created); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	x.saved = max(x.saved, applied)
+	x.mu.Unlock()
+	return nil
+}
+
+// close stops the watch and saves its index for the next start.
+func (x *watchIndex) close() error {
+	x.closeOnce.Do(func() {
+		close(x.closed)
+		x.cc.Stop()
+		x.stop(errClosed)
+	})
+	return x.save()
+}
+
+var errClosed = errors.New("dedup: closed")
 
 // bucketSubjects are all the subjects of the bucket's stream; the watch
 // reads the id records and the bands filed by new items (idKey, fileKey).

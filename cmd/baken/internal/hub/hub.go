@@ -237,13 +237,18 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 			jss = append(jss, js)
 		}
 		js := jss[0]
-		d, err := dedup.New(ctx, js, log, dedup.Connections(jss[1:]...), dedup.Stories(o.Config.Dedup.Stories), dedup.Registerer(o.registry))
+		dopts := []dedup.Option{dedup.Connections(jss[1:]...), dedup.Stories(o.Config.Dedup.Stories), dedup.Registerer(o.registry)}
+		if o.DataDir != "" {
+			// Each replica's own snapshot, in its own data folder.
+			dopts = append(dopts, dedup.IndexSnapshot(filepath.Join(o.DataDir, "dedup-index")))
+		}
+		d, err := dedup.New(ctx, js, log, dopts...)
 		if err != nil {
 			return nil, nil, err
 		}
 		st := d.Stage()
 		st.Metrics = o.metrics
-		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
+		run = append(run, func(ctx context.Context) error { return errors.Join(stage.Run(ctx, js, st, log), d.Close()) })
 	}
 	if want("publish") {
 		js, err := connect("publish")
