@@ -88,3 +88,26 @@ func (it *Item) LastChange() time.Time {
 	}
 	return it.Published
 }
+
+// PlacementHeader carries an item's Placement as JSON on the curated
+// stream: a reader that keeps only the items some feed shows decodes the
+// whole item only for those.
+const PlacementHeader = "Baken-Placement"
+
+// Placement is the item without what only an item shown needs: its
+// summary and text, authors, categories, enclosures, the words its themes
+// matched and the other reports of its story. What puts an item in a feed
+// (its dates, source, themes, districts, story) and what lists it as a
+// report (source, title, link) stay.
+func (it Item) Placement() Item {
+	it.Summary, it.Content = "", ""
+	it.Authors, it.Categories, it.Enclosures, it.ReportedBy = nil, nil, nil, nil
+	if it.Themes != nil {
+		themes := make([]Theme, len(it.Themes))
+		for i, t := range it.Themes {
+			themes[i] = Theme{ID: t.ID, Score: t.Score}
+		}
+		it.Themes = themes
+	}
+	return it
+}

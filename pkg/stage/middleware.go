@@ -91,11 +91,13 @@ func PublishTo(js jetstream.JetStream, subject string, perItem bool) Middleware 
 				return nil, err
 			}
 			for _, out := range outs {
-				s := subject
+				publish, s := Publish, subject
 				if perItem {
-					s += "." + out.ID
+					// The curated stream: readers of it place items by
+					// their header.
+					publish, s = PublishPlaced, s+"."+out.ID
 				}
-				if err := Publish(ctx, js, s, out); err != nil {
+				if err := publish(ctx, js, s, out); err != nil {
 					return nil, err
 				}
 			}

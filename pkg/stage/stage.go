@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bakenhub/baken/pkg/item"
@@ -188,24 +189,38 @@ func jsonItem(it item.Item) ([]byte, error) { return json.Marshal(it) }
 // hash of its encoding: JetStream drops a second copy of the same version,
 // while an edited, reclassified or merged version goes through.
 func Publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
-	return publish(ctx, js, subject, it, "")
+	return publish(ctx, js, subject, it, "", false)
+}
+
+// PublishPlaced is Publish with the item's placement in a header too
+// (item.PlacementHeader), for the curated stream.
+func PublishPlaced(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
+	return publish(ctx, js, subject, it, "", true)
 }
 
 // PublishOnSubject is Publish with the subject in the message id too: the
 // copies of one version under several subjects of a stream each go in
 // once.
 func PublishOnSubject(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
-	return publish(ctx, js, subject, it, "."+subject)
+	return publish(ctx, js, subject, it, "."+subject, false)
 }
 
-func publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item, idSuffix string) error {
+func publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item, idSuffix string, placed bool) error {
 	data, err := json.Marshal(it)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", it.ID, err)
 	}
 	sum := sha256.Sum256(data)
 	msgID := it.ID + "." + hex.EncodeToString(sum[:8]) + idSuffix
-	if _, err := js.Publish(ctx, subject, data, jetstream.WithMsgID(msgID)); err != nil {
+	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	if placed {
+		placement, err := json.Marshal(it.Placement())
+		if err != nil {
+			return fmt.Errorf("publish %s: %w", it.ID, err)
+		}
+		msg.Header.Set(item.PlacementHeader, string(placement))
+	}
+	if _, err := js.PublishMsg(ctx, msg, jetstream.WithMsgID(msgID)); err != nil {
 		return fmt.Errorf("publish %s to %s: %w", it.ID, subject, err)
 	}
 	return nil

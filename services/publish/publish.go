@@ -195,17 +195,29 @@ func (p *Publisher) follow(ctx context.Context, seen func(seq uint64)) (jetstrea
 		return nil, fmt.Errorf("publish: consumer: %w", err)
 	}
 	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		var it item.Item
-		err := json.Unmarshal(msg.Data(), &it)
-		if err != nil {
-			p.log.Error("undecodable curated item skipped", "subject", msg.Subject(), "err", err)
-		}
 		md, mdErr := msg.Metadata()
-		if err == nil {
+		decode := func(data []byte) (item.Item, error) {
+			var it item.Item
+			if err := json.Unmarshal(data, &it); err != nil {
+				return it, err
+			}
 			if mdErr == nil {
 				stampUndated(&it, md.Timestamp)
 			}
-			p.view.Put(untrusted(it))
+			return untrusted(it), nil
+		}
+		// Most items of a replay land in no window: their placement is
+		// decoded, and the whole item only for those that do.
+		if placement := msg.Headers().Get(item.PlacementHeader); placement != "" {
+			if pl, err := decode([]byte(placement)); err != nil {
+				p.log.Error("undecodable curated item placement skipped", "subject", msg.Subject(), "err", err)
+			} else if err := p.view.PutPlaced(pl, func() (item.Item, error) { return decode(msg.Data()) }); err != nil {
+				p.log.Error("curated item shown without its text: undecodable", "subject", msg.Subject(), "err", err)
+			}
+		} else if it, err := decode(msg.Data()); err != nil {
+			p.log.Error("undecodable curated item skipped", "subject", msg.Subject(), "err", err)
+		} else {
+			p.view.Put(it)
 		}
 		if mdErr == nil {
 			seen(md.Sequence.Stream)

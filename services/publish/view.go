@@ -97,6 +97,29 @@ func NewView(window int, load Loader) *View {
 func (v *View) Put(it item.Item) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.put(it)
+}
+
+// PutPlaced is Put for an item known by its placement (item.Placement):
+// the whole item is read (whole) only when the view holds it then, which
+// on a replay of the curated stream is a tenth of the items or less. No
+// feed shows the placement alone: both happen under one lock.
+func (v *View) PutPlaced(placement item.Item, whole func() (item.Item, error)) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.put(placement)
+	if _, ok := v.held[placement.ID]; !ok {
+		return nil
+	}
+	it, err := whole()
+	if err != nil {
+		return err // shown as placed, without its text, until its next version
+	}
+	v.put(it)
+	return nil
+}
+
+func (v *View) put(it item.Item) {
 	if old, ok := v.held[it.ID]; ok {
 		// Two dedup replicas may deliver the versions of one story in
 		// either order: the newer text wins, and also_at only grows.
@@ -225,6 +248,7 @@ func (v *View) placeOne(id string) {
 			v.short = true
 		}
 	}
+	was := slices.Clone(h.keys)
 	h.keys, h.shown = h.keys[:0], nil
 	it, visible := v.override(id).Apply(h.raw)
 	if !visible {
@@ -239,7 +263,7 @@ func (v *View) placeOne(id string) {
 			if slices.Contains(skip, k) {
 				continue
 			}
-			if v.insert(k, p, now) {
+			if v.insert(k, p, now, slices.Contains(was, k)) {
 				h.keys = append(h.keys, k)
 			}
 		}
@@ -249,14 +273,16 @@ func (v *View) placeOne(id string) {
 
 // insert puts p into the window of feed k if it is among its newest, and
 // drops the window's last item when it is full; it reports whether p is in.
-func (v *View) insert(k string, p *item.Item, now time.Time) bool {
+// An item that was in the window (wasIn: a new version of it, placed again)
+// may go back at its end: nothing the window let go comes between.
+func (v *View) insert(k string, p *item.Item, now time.Time, wasIn bool) bool {
 	f := v.feeds[k]
 	if f == nil {
 		f = &feedItems{}
 		v.feeds[k] = f
 	}
 	i, _ := slices.BinarySearchFunc(f.items, p, newestFirst)
-	if f.evicted && i == len(f.items) {
+	if f.evicted && i == len(f.items) && !wasIn {
 		return false // older than the window: items between are not held
 	}
 	f.items = slices.Insert(f.items, i, p)

@@ -205,3 +205,18 @@ func storyOnce(t *testing.T, window int) {
 		t.Errorf("digitale-veiligheid shows %d items, want the other report", n)
 	}
 }
+
+// TestViewUpdateOfLastInWindow: a new version of the oldest item of a full
+// window stays in it; nothing the window let go comes before it.
+func TestViewUpdateOfLastInWindow(t *testing.T) {
+	base := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	v := NewView(4, nil)
+	for i := range 6 {
+		v.Put(item.Item{ID: fmt.Sprintf("i%d", i), Title: fmt.Sprint("bericht ", i), Published: base.Add(time.Duration(i) * time.Hour)})
+	}
+	v.Put(item.Item{ID: "i2", Title: "bericht 2, aangevuld", Published: base.Add(2 * time.Hour)})
+	got := v.Feed("all", 4).Items
+	if len(got) != 4 || got[3].ID != "i2" || got[3].Title != "bericht 2, aangevuld" {
+		t.Errorf("all = %v, want i5 i4 i3 and the new version of i2", ids(got))
+	}
+}
