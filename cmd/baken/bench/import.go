@@ -110,11 +110,22 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	fmt.Printf("disk: %.1f MB in all, %.1f MB raw and curated streams; %s\n", float64(total)/mb, float64(text)/mb, diskShares(data, streams))
 	b.add(row{Figure: "disk beyond raw+curated text", Unit: "KB/item", Baken: perItem, Target: "<= 4", Met: perItem <= 4})
 
-	// Restart on the same data.
+	// Restart on the same data, its first seconds profiled.
 	h, err = startHub(o.baken, cfg, data)
 	if err != nil {
 		return err
 	}
+	profiled := make(chan struct{})
+	go func() {
+		defer close(profiled)
+		name := filepath.Join(o.out, "cpu-restart.pb.gz")
+		for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
+			if h.profile("profile?seconds=5", name) == nil { // once the admin address answers
+				fmt.Printf("CPU profile of the restart: %s\n", name)
+				return
+			}
+		}
+	}()
 	took, err := h.ready(ctx, 120*time.Second)
 	if err != nil {
 		_ = h.stop()
@@ -124,6 +135,7 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	time.Sleep(3 * time.Second)
 	rss := h.rss()
 	b.add(row{Figure: "RSS after restart", Unit: "MB", Baken: float64(rss) / mb, Target: "<= 300", Met: rss <= 300*mb})
+	<-profiled
 	if err := h.stop(); err != nil {
 		return err
 	}
