@@ -30,7 +30,7 @@ func placedItems(n int) []item.Item {
 			Title: fmt.Sprintf("Bericht %d", j), Summary: fmt.Sprintf("Samenvatting %d", j),
 			Content:   fmt.Sprintf("<p>De tekst van bericht %d, met alle details.</p>", j),
 			Published: base.Add(time.Duration(j) * time.Hour), Categories: []string{"nieuws"},
-			Themes:    []item.Theme{{ID: theme, Score: 2, Matched: []string{"drugslab"}}}, Districts: []string{district},
+			Themes: []item.Theme{{ID: theme, Score: 2, Matched: []string{"drugslab"}}}, Districts: []string{district},
 		})
 	}
 	return out

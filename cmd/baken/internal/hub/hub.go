@@ -206,6 +206,21 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 			return nil, nil, err
 		}
 	}
+	if want("publish") {
+		js, err := connect("publish")
+		if err != nil {
+			return nil, nil, err
+		}
+		po := publishOptions(o.Config, cl)
+		if o.DataDir != "" {
+			// Each replica's own index, in its own data folder.
+			po.SearchDir = filepath.Join(o.DataDir, "search")
+		}
+		if pub, err = publish.New(ctx, js, po, log); err != nil {
+			return nil, nil, err
+		}
+		run = append(run, pub.Run)
+	}
 	if want("ingest") {
 		js, err := connect("ingest")
 		if err != nil {
@@ -225,7 +240,7 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 		}
 		st := cl.Stage()
 		st.Metrics = o.metrics
-		run = append(run, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
+		run = append(run, afterView(pub, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) }))
 	}
 	if want("dedup") {
 		var jss []jetstream.JetStream
@@ -248,24 +263,39 @@ func build(ctx context.Context, o Options, connect func(name string) (jetstream.
 		}
 		st := d.Stage()
 		st.Metrics = o.metrics
-		run = append(run, func(ctx context.Context) error { return errors.Join(stage.Run(ctx, js, st, log), d.Close()) })
-	}
-	if want("publish") {
-		js, err := connect("publish")
-		if err != nil {
-			return nil, nil, err
-		}
-		po := publishOptions(o.Config, cl)
-		if o.DataDir != "" {
-			// Each replica's own index, in its own data folder.
-			po.SearchDir = filepath.Join(o.DataDir, "search")
-		}
-		if pub, err = publish.New(ctx, js, po, log); err != nil {
-			return nil, nil, err
-		}
-		run = append(run, pub.Run)
+		stageRun := afterView(pub, func(ctx context.Context) error { return stage.Run(ctx, js, st, log) })
+		run = append(run, func(ctx context.Context) error { return errors.Join(stageRun(ctx), d.Close()) })
 	}
 	return run, pub, nil
+}
+
+// afterView holds a stage of this process back until its publisher has
+// rebuilt the view (nil: none runs here): a restart serves its feeds
+// first and then takes up the backlog. With classify and dedup working
+// through 25,000 items of a cut-off import beside it, the rebuild of
+// 75,000 items took 13 s instead of 3.
+func afterView(pub *publish.Publisher, run func(context.Context) error) func(context.Context) error {
+	if pub == nil {
+		return run
+	}
+	return waitReady(pub.Ready, run)
+}
+
+// waitReady runs run once ready reports true; it returns nil without
+// running it when ctx is done first.
+func waitReady(ready func() bool, run func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for !ready() {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+		return run(ctx)
+	}
 }
 
 // dedupConns is how many connections dedup has: its KV calls are spread
