@@ -42,8 +42,16 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The view's rebuild on start may use twice the soft limit: near the
+	// limit the collector took half of the rebuild's CPU, for garbage it
+	// frees once the rebuild is done (rebuilt returns it to the system).
+	rebuilt := func() {}
 	if os.Getenv("GOMEMLIMIT") == "" && *memLimit > 0 {
-		debug.SetMemoryLimit(*memLimit)
+		debug.SetMemoryLimit(2 * *memLimit)
+		rebuilt = func() {
+			debug.SetMemoryLimit(*memLimit)
+			debug.FreeOSMemory()
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -83,6 +91,7 @@ func runCmd(args []string) error {
 		HTTPAddr:   *httpAddr,
 		AdminAddr:  *adminAddr,
 		Log:        log,
+		Rebuilt:    rebuilt,
 		Listening: func(addr string) {
 			fmt.Fprintf(os.Stderr, "\nBaken is running: http://%s/  (feeds: http://%s/feeds/all.atom)\n\n", addr, addr)
 		},

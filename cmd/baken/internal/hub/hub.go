@@ -51,6 +51,9 @@ type Options struct {
 	Log       *slog.Logger
 	// Listening, when set, is told the HTTP address once it accepts.
 	Listening func(addr string)
+	// Rebuilt, when set, is called once the publisher's view is rebuilt
+	// (at once when this process runs no publisher).
+	Rebuilt func()
 
 	registry *prometheus.Registry // this hub's metrics
 	metrics  *stage.Metrics
@@ -171,6 +174,9 @@ func Run(ctx context.Context, o Options) (err error) {
 	defer stopAll()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(run))
+	if o.Rebuilt != nil {
+		run = append(run, afterView(pub, func(context.Context) error { o.Rebuilt(); return nil }))
+	}
 	for _, r := range run {
 		wg.Go(func() {
 			if err := r(svcCtx); err != nil {

@@ -327,12 +327,20 @@ func TestHubRestart(t *testing.T) {
 	h.shutdown(t)
 
 	slow.Store(false)
-	h = startHub(t, dir, sources.URL)
+	cfg, err := demo.Config(sources.URL, "http://baken.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rebuilt atomic.Int32
+	h = startHubWith(t, Options{Config: cfg, DataDir: dir, Rebuilt: func() { rebuilt.Add(1) }})
 	defer h.shutdown(t)
 	all := h.waitForItems(t, uniqueStories)
 	for title, n := range titles(all) {
 		if n != 1 {
 			t.Errorf("after restart %q appears %d times", title, n)
 		}
+	}
+	if n := rebuilt.Load(); n != 1 {
+		t.Errorf("told of the view's rebuild %d times, want once", n)
 	}
 }
