@@ -95,13 +95,14 @@ func (it *Item) LastChange() time.Time {
 const PlacementHeader = "Baken-Placement"
 
 // Placement is the item without what only an item shown needs: its
-// summary and text, authors, categories, enclosures, the words its themes
-// matched and the other reports of its story. What puts an item in a feed
-// (its dates, source, themes, districts, story) and what lists it as a
-// report (source, title, link) stay.
+// summary and text, authors, categories, enclosures, places, the words its
+// themes matched, its copies' and its story's other reports. What puts an
+// item in a feed (its dates, source, themes, districts, story) and what
+// lists it as a report (source, title, link) stay.
 func (it Item) Placement() Item {
 	it.Summary, it.Content = "", ""
-	it.Authors, it.Categories, it.Enclosures, it.ReportedBy = nil, nil, nil, nil
+	it.Authors, it.Categories, it.Enclosures, it.Places = nil, nil, nil, nil
+	it.AlsoAt, it.ReportedBy = nil, nil
 	if it.Themes != nil {
 		themes := make([]Theme, len(it.Themes))
 		for i, t := range it.Themes {

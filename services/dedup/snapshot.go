@@ -26,12 +26,20 @@ import (
 //
 //	snapshotMagic
 //	int64 the bucket stream's creation time (unix nanoseconds)
+//	int64 when the index was last read from the whole bucket (unix ns)
 //	uvarint applied
 //	uvarint n, n ids                  (uvarint len, bytes)
 //	uvarint n, n buckets              (8-byte band, uvarint value)
 //	uvarint n, n lists                (uvarint len, uvarint ids)
 //	crc32 (IEEE) of all before it     (4 bytes)
-const snapshotMagic = "BKNIDX01"
+//
+// The index keeps what it filed of records the bucket has since dropped
+// (aged out): a snapshot older than the bucket's TTL since the index was
+// last read whole is not used, so that the index is read whole again once
+// a TTL. The bands come from the code (sketch.go, story.go): a change to
+// them must change snapshotMagic, so that no snapshot of the old bands is
+// used.
+const snapshotMagic = "BKNIDX02"
 
 // snapshotEvery is how often a running watch saves its index: at most
 // that much of the bucket is read again after a crash.
@@ -40,14 +48,17 @@ const snapshotEvery = 10 * time.Minute
 // indexSnapshot is an index as saved: what a watch resumes from.
 type indexSnapshot struct {
 	created time.Time // of the bucket's stream
+	whole   time.Time // when the index was last read from the whole bucket
 	applied uint64
 	mem     *memIndex
 }
 
-// writeSnapshot saves the index of x at the revision it has applied. A
-// record the watch is filing meanwhile may be in it in part: the watch
-// then files it again from its revision on, which changes nothing.
-func (x *watchIndex) writeSnapshot(path string, created time.Time) (err error) {
+// writeSnapshot saves the index of x at the revision it has applied. The
+// revision is read with the index locked: then at most the one record
+// after it can be in the index, in part or whole (the watch files a
+// record's bands before it counts it applied, and the next only after),
+// and filing that record again on resuming changes nothing.
+func (x *watchIndex) writeSnapshot(path string, created, whole time.Time) (err error) {
 	x.saving.Lock()
 	defer x.saving.Unlock()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -66,11 +77,11 @@ func (x *watchIndex) writeSnapshot(path string, created time.Time) (err error) {
 	}()
 	sum := crc32.NewIEEE()
 	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<16)
-	x.mu.Lock()
+	x.mem.mu.Lock()
+	x.mu.Lock() // under mem.mu: nothing takes them the other way round
 	applied := x.applied
 	x.mu.Unlock()
-	x.mem.mu.Lock()
-	err = encodeSnapshot(w, created, applied, x.mem)
+	err = encodeSnapshot(w, indexSnapshot{created: created, whole: whole, applied: applied, mem: x.mem})
 	x.mem.mu.Unlock()
 	if err == nil {
 		err = w.Flush()
@@ -97,9 +108,10 @@ func (x *watchIndex) writeSnapshot(path string, created time.Time) (err error) {
 	return nil
 }
 
-// encodeSnapshot writes m, applied up to revision applied, without the
-// checksum; the caller locks m.
-func encodeSnapshot(w *bufio.Writer, created time.Time, applied uint64, m *memIndex) error {
+// encodeSnapshot writes snap without the checksum; the caller locks its
+// index.
+func encodeSnapshot(w *bufio.Writer, snap indexSnapshot) error {
+	m := snap.mem
 	var buf []byte
 	flush := func() {
 		if len(buf) > 1<<15 {
@@ -108,8 +120,9 @@ func encodeSnapshot(w *bufio.Writer, created time.Time, applied uint64, m *memIn
 		}
 	}
 	buf = append(buf, snapshotMagic...)
-	buf = binary.LittleEndian.AppendUint64(buf, uint64(created.UnixNano()))
-	buf = binary.AppendUvarint(buf, applied)
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(snap.created.UnixNano()))
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(snap.whole.UnixNano()))
+	buf = binary.AppendUvarint(buf, snap.applied)
 	buf = binary.AppendUvarint(buf, uint64(len(m.ids)))
 	for _, id := range m.ids {
 		buf = appendString(buf, id)
@@ -137,8 +150,9 @@ func encodeSnapshot(w *bufio.Writer, created time.Time, applied uint64, m *memIn
 var errStaleSnapshot = errors.New("snapshot of another bucket")
 
 // readSnapshot reads the snapshot at path, for a bucket whose stream was
-// created at created and holds revisions up to last.
-func readSnapshot(path string, created time.Time, last uint64) (indexSnapshot, error) {
+// created at created, holds revisions up to last and keeps a record for
+// ttl (0: for ever), at now.
+func readSnapshot(path string, created time.Time, last uint64, ttl time.Duration, now time.Time) (indexSnapshot, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return indexSnapshot{}, err
@@ -151,14 +165,22 @@ func readSnapshot(path string, created time.Time, last uint64) (indexSnapshot, e
 		return indexSnapshot{}, fmt.Errorf("%s: %w (created %s, revision %d; the bucket: created %s, revision %d)",
 			path, errStaleSnapshot, snap.created.UTC().Format(time.RFC3339Nano), snap.applied, created.UTC().Format(time.RFC3339Nano), last)
 	}
+	if ttl > 0 && now.Sub(snap.whole) > ttl {
+		return indexSnapshot{}, fmt.Errorf("%s: %w (last read whole %s, the bucket keeps %s)", path, errAgedSnapshot, snap.whole.UTC().Format(time.RFC3339), ttl)
+	}
 	return snap, nil
 }
+
+// errAgedSnapshot is a snapshot of an index last read whole longer ago
+// than the bucket keeps a record: it is read whole again, without the
+// records dropped since.
+var errAgedSnapshot = errors.New("index to be read whole again")
 
 // decodeSnapshot checks and decodes a snapshot. Every number it reads is
 // checked against what it indexes, so a damaged file is an error, never
 // an index that points nowhere.
 func decodeSnapshot(data []byte) (indexSnapshot, error) {
-	if len(data) < len(snapshotMagic)+8+4 || string(data[:len(snapshotMagic)]) != snapshotMagic {
+	if len(data) < len(snapshotMagic)+16+4 || string(data[:len(snapshotMagic)]) != snapshotMagic {
 		return indexSnapshot{}, errors.New("not a dedup index snapshot")
 	}
 	body, tail := data[:len(data)-4], data[len(data)-4:]
@@ -166,8 +188,8 @@ func decodeSnapshot(data []byte) (indexSnapshot, error) {
 		return indexSnapshot{}, errors.New("checksum mismatch: the snapshot is damaged")
 	}
 	body = body[len(snapshotMagic):]
-	snap := indexSnapshot{created: time.Unix(0, int64(binary.LittleEndian.Uint64(body)))}
-	r := reader{data: body[8:]}
+	snap := indexSnapshot{created: time.Unix(0, int64(binary.LittleEndian.Uint64(body))), whole: time.Unix(0, int64(binary.LittleEndian.Uint64(body[8:])))}
+	r := reader{data: body[16:]}
 	snap.applied = r.uvarint()
 	m := newMemIndex()
 	n := r.count(1)

@@ -44,7 +44,7 @@ func encoded(t testing.TB, created time.Time, applied uint64, m *memIndex) []byt
 	t.Helper()
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
-	if err := encodeSnapshot(w, created, applied, m); err != nil {
+	if err := encodeSnapshot(w, indexSnapshot{created: created, whole: created, applied: applied, mem: m}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Flush(); err != nil {
@@ -104,16 +104,25 @@ func TestSnapshotCodec(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readSnapshot(path, created, 4242); err != nil {
+	ttl := 90 * 24 * time.Hour
+	if _, err := readSnapshot(path, created, 4242, ttl, created.Add(ttl-time.Hour)); err != nil {
 		t.Errorf("snapshot of this bucket: %v", err)
 	}
 	for _, bucket := range []struct {
 		created time.Time
 		last    uint64
 	}{{created.Add(time.Second), 5000}, {created, 4000}} {
-		if _, err := readSnapshot(path, bucket.created, bucket.last); !errors.Is(err, errStaleSnapshot) {
+		if _, err := readSnapshot(path, bucket.created, bucket.last, ttl, created); !errors.Is(err, errStaleSnapshot) {
 			t.Errorf("bucket created %s at revision %d: %v, want %v", bucket.created, bucket.last, err, errStaleSnapshot)
 		}
+	}
+	// Read whole longer ago than the bucket keeps a record: read whole
+	// again, unless the bucket keeps records for ever.
+	if _, err := readSnapshot(path, created, 4242, ttl, created.Add(ttl+time.Hour)); !errors.Is(err, errAgedSnapshot) {
+		t.Errorf("a TTL after the index was read whole: %v, want %v", err, errAgedSnapshot)
+	}
+	if _, err := readSnapshot(path, created, 4242, 0, created.Add(10*ttl)); err != nil {
+		t.Errorf("a bucket without TTL: %v", err)
 	}
 }
 
@@ -173,7 +182,7 @@ func TestIndexSnapshot(t *testing.T) {
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := readSnapshot(path, info.Created, info.State.LastSeq)
+	snap, err := readSnapshot(path, info.Created, info.State.LastSeq, 0, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,7 @@ type watchIndex struct {
 	cc        jetstream.ConsumeContext
 	snapshot  string    // where the index is saved (snapshot.go); "": not saved
 	created   time.Time // the bucket stream's creation, which the snapshot names
+	whole     time.Time // when the index was last read from the whole bucket
 	saved     uint64    // the revision the last snapshot holds
 	saving    sync.Mutex
 	closed    chan struct{}
@@ -80,11 +81,11 @@ func watchBands(ctx context.Context, js jetstream.JetStream, s store, snapshot s
 			return nil, fmt.Errorf("dedup: watch: %w", err)
 		}
 		info := str.CachedInfo()
-		x.created = info.Created
-		snap, err := readSnapshot(snapshot, info.Created, info.State.LastSeq)
+		x.created, x.whole = info.Created, time.Now()
+		snap, err := readSnapshot(snapshot, info.Created, info.State.LastSeq, info.Config.MaxAge, x.whole)
 		switch {
 		case err == nil:
-			x.mem, x.applied, x.saved = snap.mem, snap.applied, snap.applied
+			x.mem, x.applied, x.saved, x.whole = snap.mem, snap.applied, snap.applied, snap.whole
 			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, snap.applied+1
 			log.Info("dedup: index read from its snapshot", "path", snapshot, "revision", snap.applied, "ids", len(snap.mem.ids), "last_revision", info.State.LastSeq)
 		case !errors.Is(err, fs.ErrNotExist):
@@ -136,7 +137,7 @@ func (x *watchIndex) save() error {
 	if x.snapshot == "" || applied == saved {
 		return nil
 	}
-	if err := x.writeSnapshot(x.snapshot, x.created); err != nil {
+	if err := x.writeSnapshot(x.snapshot, x.created, x.whole); err != nil {
 		return err
 	}
 	x.mu.Lock()

@@ -25,7 +25,11 @@ func placedItems(n int) []item.Item {
 		if j%3 == 0 {
 			theme, district = "terrorisme", "midden-nederland"
 		}
-		out = append(out, item.Item{
+		var also []item.Location
+		if j%4 == 0 {
+			also = []item.Location{{Source: "nu.nl", URL: fmt.Sprintf("https://www.nu.nl/%d", j)}}
+		}
+		out = append(out, item.Item{AlsoAt: also,
 			ID: fmt.Sprintf("p%03d", j), Source: "politie", URL: fmt.Sprintf("https://www.politie.nl/nieuws/%d", j),
 			Title: fmt.Sprintf("Bericht %d", j), Summary: fmt.Sprintf("Samenvatting %d", j),
 			Content:   fmt.Sprintf("<p>De tekst van bericht %d, met alle details.</p>", j),
@@ -67,6 +71,18 @@ func TestViewPutPlaced(t *testing.T) {
 	}
 	if whole.Held() != placed.Held() {
 		t.Errorf("held %d, want %d", placed.Held(), whole.Held())
+	}
+	// A new version with another copy: also_at grows the same way.
+	v2 := whole.Feed(allKey, 4).Items[1] // p028: a copy at nu.nl
+	had := len(v2.AlsoAt)
+	v2.Updated, v2.AlsoAt = v2.Published.Add(time.Hour), []item.Location{{Source: "ad.nl", URL: "https://www.ad.nl/1"}}
+	whole.Put(v2)
+	if err := placed.PutPlaced(v2.Placement(), func() (item.Item, error) { return v2, nil }); err != nil {
+		t.Fatal(err)
+	}
+	w, p := whole.Feed(allKey, 4).Items[1], placed.Feed(allKey, 4).Items[1]
+	if had != 1 || len(w.AlsoAt) != 2 || fmt.Sprint(p.AlsoAt) != fmt.Sprint(w.AlsoAt) {
+		t.Errorf("also_at after a new version: %v, want %v (both copies)", p.AlsoAt, w.AlsoAt)
 	}
 
 	// A whole item that cannot be read leaves it shown as placed, and says so.

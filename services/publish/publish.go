@@ -168,11 +168,13 @@ func (p *Publisher) Run(ctx context.Context) error {
 	}
 	last := info.State.LastSeq
 	p.items.Store(info.State.Msgs)
-	if last == 0 {
+	if last == 0 || info.State.Msgs == 0 {
 		p.caughtUp.Store(true)
 	}
-	cc, err := p.follow(ctx, func(seq uint64) {
-		if seq >= last && !p.caughtUp.Swap(true) {
+	// Caught up at the last message there was, or at one with nothing
+	// after it: the last may be gone (aged out, or deleted).
+	cc, err := p.follow(ctx, func(seq, pending uint64) {
+		if (seq >= last || pending == 0) && !p.caughtUp.Swap(true) {
 			p.log.Info("view rebuilt from curated stream", "messages", last, "held", p.view.Held())
 		}
 	})
@@ -189,7 +191,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 
 // follow reads the curated stream from its first message into the view and
 // goes on with every new one, calling seen with each stream sequence.
-func (p *Publisher) follow(ctx context.Context, seen func(seq uint64)) (jetstream.ConsumeContext, error) {
+func (p *Publisher) follow(ctx context.Context, seen func(seq, pending uint64)) (jetstream.ConsumeContext, error) {
 	cons, err := p.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
 	if err != nil {
 		return nil, fmt.Errorf("publish: consumer: %w", err)
@@ -220,7 +222,7 @@ func (p *Publisher) follow(ctx context.Context, seen func(seq uint64)) (jetstrea
 			p.view.Put(it)
 		}
 		if mdErr == nil {
-			seen(md.Sequence.Stream)
+			seen(md.Sequence.Stream, md.NumPending)
 		}
 	})
 	if err != nil {
@@ -250,8 +252,8 @@ func (p *Publisher) refill(ctx context.Context) {
 		}
 		done := make(chan struct{})
 		var once sync.Once
-		cc, err := p.follow(ctx, func(seq uint64) {
-			if seq >= info.State.LastSeq {
+		cc, err := p.follow(ctx, func(seq, pending uint64) {
+			if seq >= info.State.LastSeq || pending == 0 {
 				once.Do(func() { close(done) })
 			}
 		})

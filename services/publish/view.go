@@ -248,7 +248,7 @@ func (v *View) placeOne(id string) {
 			v.short = true
 		}
 	}
-	was := slices.Clone(h.keys)
+	was, old := slices.Clone(h.keys), h.shown
 	h.keys, h.shown = h.keys[:0], nil
 	it, visible := v.override(id).Apply(h.raw)
 	if !visible {
@@ -259,11 +259,14 @@ func (v *View) placeOne(id string) {
 		skip := v.firstReportFeeds(h.raw)
 		p := &it
 		h.shown = p
+		// A version dated no earlier than the one shown goes where that
+		// one was, at the end of a window too.
+		back := old != nil && !p.Published.Before(old.Published)
 		for _, k := range feedKeys(p) {
 			if slices.Contains(skip, k) {
 				continue
 			}
-			if v.insert(k, p, now, slices.Contains(was, k)) {
+			if v.insert(k, p, now, back && slices.Contains(was, k)) {
 				h.keys = append(h.keys, k)
 			}
 		}
@@ -273,8 +276,9 @@ func (v *View) placeOne(id string) {
 
 // insert puts p into the window of feed k if it is among its newest, and
 // drops the window's last item when it is full; it reports whether p is in.
-// An item that was in the window (wasIn: a new version of it, placed again)
-// may go back at its end: nothing the window let go comes between.
+// An item that was in the window (wasIn: a new version of it, placed again,
+// dated no earlier) may go back at its end: nothing the window let go
+// comes between.
 func (v *View) insert(k string, p *item.Item, now time.Time, wasIn bool) bool {
 	f := v.feeds[k]
 	if f == nil {

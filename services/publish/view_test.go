@@ -220,3 +220,17 @@ func TestViewUpdateOfLastInWindow(t *testing.T) {
 		t.Errorf("all = %v, want i5 i4 i3 and the new version of i2", ids(got))
 	}
 }
+
+// TestViewRedatedOlderThanTheWindow: a new version dated before the items
+// a full window let go leaves the window rather than stand before them.
+func TestViewRedatedOlderThanTheWindow(t *testing.T) {
+	base := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	v := NewView(4, nil)
+	for i := range 6 {
+		v.Put(item.Item{ID: fmt.Sprintf("i%d", i), Title: fmt.Sprint("bericht ", i), Published: base.Add(time.Duration(i) * time.Hour)})
+	}
+	v.Put(item.Item{ID: "i5", Title: "bericht 5, rechtgezet", Published: base.Add(-time.Hour), Updated: base.Add(10 * time.Hour)})
+	if got := ids(v.Feed("all", 4).Items); fmt.Sprint(got) != "[i4 i3 i2]" {
+		t.Errorf("all = %v, want [i4 i3 i2]: i1 and i0, let go, are newer than the new i5", got)
+	}
+}
