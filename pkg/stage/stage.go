@@ -90,6 +90,9 @@ func Run(ctx context.Context, js jetstream.JetStream, st Stage, log *slog.Logger
 		MaxAckPending: maxAckPending,
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: nothing in flight
+		}
 		return fmt.Errorf("stage %s: consumer on %s: %w", st.Name, st.Stream, err)
 	}
 	h := st.chain(js, log)

@@ -722,3 +722,16 @@ func TestDeadReplicaMessagesRedeliveredSoon(t *testing.T) {
 		t.Errorf("redelivered after %v, want about the AckWait of 10s", took2)
 	}
 }
+
+// TestRunStoppedWhileStarting: a stage stopped before its consumer exists
+// (the hub stopping while stages wait for the view) stops cleanly.
+func TestRunStoppedWhileStarting(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st := stage.Stage{Name: "classify", Stream: bus.RawStream, Subject: bus.ClassifiedSubject, Handler: classify}
+	if err := stage.Run(ctx, js, st, slog.New(slog.DiscardHandler)); err != nil {
+		t.Errorf("Run stopped while starting: %v, want nil", err)
+	}
+}
