@@ -94,14 +94,6 @@ func TestViewPutPlaced(t *testing.T) {
 	}
 }
 
-func ids(items []item.Item) []string {
-	var out []string
-	for _, it := range items {
-		out = append(out, it.ID)
-	}
-	return out
-}
-
 // TestReplayPlacedItems: a publisher rebuilding its view from items
 // published with their placement serves the feeds one reading whole items
 // serves, texts included.

@@ -124,10 +124,7 @@ func TestViewWindow(t *testing.T) {
 			for _, i := range tt.hide {
 				v.SetOverride(mk(i, "").ID, curation.State{}.Add(curation.Override{Action: curation.Hide, Who: "x", Why: "y"}), 0)
 			}
-			var got []string
-			for _, it := range v.Feed("all", 100).Items {
-				got = append(got, it.ID)
-			}
+			got := ids(v.Feed("all", 100).Items)
 			if fmt.Sprint(got) != fmt.Sprint(tt.wantAll) {
 				t.Errorf("all = %v, want %v", got, tt.wantAll)
 			}
@@ -178,10 +175,7 @@ func storyOnce(t *testing.T, window int) {
 		{"themes/ondermijning", []string{"b"}}, // the first report is not in it
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, it := range v.Feed(tt.feed, 10).Items {
-			got = append(got, it.ID)
-		}
+		got := ids(v.Feed(tt.feed, 10).Items)
 		slices.Sort(got)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("feed %s: %v, want %v", tt.feed, got, tt.want)
@@ -233,4 +227,13 @@ func TestViewRedatedOlderThanTheWindow(t *testing.T) {
 	if got := ids(v.Feed("all", 4).Items); fmt.Sprint(got) != "[i4 i3 i2]" {
 		t.Errorf("all = %v, want [i4 i3 i2]: i1 and i0, let go, are newer than the new i5", got)
 	}
+}
+
+// ids are the ids of items, in order.
+func ids(items []item.Item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
 }
