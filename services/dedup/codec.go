@@ -163,7 +163,8 @@ func (p recordParts) decode(withItem bool) (record, error) {
 // shingles and the title's: only those not in the body are written.
 //
 //	list(shingles not in Body)  list(Body)  list64(Facts)
-//	list(BodyFacts)  list(BodyTopics)  story (0, or 1 and encodeStory)
+//	list(BodyFacts)  list(BodyTopics)  story (0; or 1 and encodeStory; or
+//	2, encodeStory and list(Recap))
 func encodePrint(buf []byte, fp *Fingerprint) []byte {
 	body := fp.bodySet()
 	var extra []uint32
@@ -177,19 +178,20 @@ func encodePrint(buf []byte, fp *Fingerprint) []byte {
 	buf = appendList64(buf, fp.Facts)
 	buf = appendList(buf, fp.BodyFacts)
 	buf = appendList(buf, fp.BodyTopics)
-	if fp.Story == nil {
+	switch {
+	case fp.Story == nil:
 		return append(buf, 0)
+	case len(fp.Story.Recap) == 0:
+		return encodeStory(append(buf, 1), fp.Story)
 	}
-	return encodeStory(append(buf, 1), fp.Story)
+	return appendList(encodeStory(append(buf, 2), fp.Story), fp.Story.Recap)
 }
 
 func decodePrint(data []byte) (*Fingerprint, error) {
 	r := reader{data: data}
 	extra := r.list()
 	fp := &Fingerprint{Body: r.list(), Facts: r.list64(), BodyFacts: r.list(), BodyTopics: r.list()}
-	if r.byte() == 1 {
-		fp.Story = r.story()
-	}
+	fp.Story = r.storyOf(r.byte())
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -212,9 +214,7 @@ func decodeStoryPrint(data []byte) (*Fingerprint, error) {
 	fp := &Fingerprint{Facts: r.list64()}
 	r.skipList() // BodyFacts
 	r.skipList() // BodyTopics
-	if r.byte() == 1 {
-		fp.Story = r.story()
-	}
+	fp.Story = r.storyOf(r.byte())
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -228,6 +228,24 @@ func encodeStory(buf []byte, sp *StoryPrint) []byte {
 	buf = appendString(buf, sp.Lang)
 	buf = appendString(buf, sp.Source)
 	return binary.AppendVarint(buf, sp.Published)
+}
+
+// storyOf reads the story print that marker (encodePrint) announces.
+func (r *reader) storyOf(marker byte) *StoryPrint {
+	switch marker {
+	case 0:
+		return nil
+	case 1, 2:
+		sp := r.story()
+		if marker == 2 {
+			sp.Recap = r.list()
+		}
+		return sp
+	}
+	if r.err == nil {
+		r.err = fmt.Errorf("story marker %d", marker)
+	}
+	return nil
 }
 
 func (r *reader) story() *StoryPrint {

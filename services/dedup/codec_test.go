@@ -79,7 +79,7 @@ func samePrint(a, b *Fingerprint) bool {
 	}
 	x, y := *a.Story, *b.Story
 	lists := func(s *StoryPrint) [][]uint32 {
-		return [][]uint32{s.Words, s.Names, s.Figures, s.TitleNames, s.TitleFigures, s.Distinct, s.Editions, s.TitleDistinct, s.TitleWords}
+		return [][]uint32{s.Words, s.Names, s.Figures, s.TitleNames, s.TitleFigures, s.Distinct, s.Editions, s.TitleDistinct, s.TitleWords, s.Recap}
 	}
 	for i, l := range lists(&x) {
 		if !slices.Equal(l, lists(&y)[i]) {

@@ -54,8 +54,10 @@ func TestDevsetReal(t *testing.T) {
 	if r := rep.StoryPairs.Recall(); r < 0.6 {
 		t.Errorf("story pair recall %.2f, want >= 0.60", r)
 	}
-	if k := rep.StoryKinds["repost"]; k == nil || k.Recall() < 0.8 {
-		t.Errorf("repost story pairs %+v, want recall >= 0.80", k)
+	for _, kind := range []string{"repost", "update"} {
+		if k := rep.StoryKinds[kind]; k == nil || k.Recall() < 1 {
+			t.Errorf("%s story pairs %+v, want recall 1.00: %q", kind, k, rep.Errors)
+		}
 	}
 	if k := rep.Kinds["lookalike"]; k[0] != k[1] || k[1] == 0 {
 		t.Errorf("look-alikes: %d of %d kept apart", k[0], k[1])

@@ -21,6 +21,8 @@ func TestSameStory(t *testing.T) {
 		"Alleen dit jaar al zijn er zeker 42 minderjarige verdachten aangehouden voor het plaatsen van een explosief bij huizen. De jongsten waren 11 jaar oud.")
 	tr := report("At least 42 underage bombers arrested",
 		"This year alone, at least 42 underage suspects have been arrested for placing an explosive at houses. The youngest were 11 years old.")
+	fire := reportBy("omroep", "Grote brand in bedrijfspand Tilburg, houd ramen en deuren gesloten",
+		"Op industrieterrein Loven in Tilburg woedt een grote brand in een bedrijfspand. De gemeente roept omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling.")
 	day := time.Date(2024, 3, 30, 9, 0, 0, 0, time.UTC)
 	// dated is sp as if its item was published at t (guessed: the first-seen time).
 	dated := func(sp *StoryPrint, t time.Time, guessed bool) *StoryPrint {
@@ -84,6 +86,21 @@ func TestSameStory(t *testing.T) {
 			"Op basis van DTN 54 wordt het dreigingsniveau vastgesteld op niveau 3 van de 5. Een terroristische aanslag in Nederland is voorstelbaar."),
 			reportBy("nctv", "Terrorist Threat Assessment for the Netherlands 54",
 				"There are currently no indications that individuals in the Netherlands are preparing attacks. The threat level has been maintained at 3 (on a scale of 1 to 5)."), false},
+		{"an update recounts the first report", fire,
+			reportBy("nu", "Twaalf woningen in Tilburg ontruimd om brand in bedrijfspand",
+				"TILBURG (ANP) - De brandweer heeft twaalf woningen ontruimd vanwege de brand in een bedrijfspand op industrieterrein Loven. Eerder riep de gemeente omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling. De oorzaak is nog onbekend."), true},
+		{"an update with a headline figure the first report lacks", fire,
+			reportBy("anp", "80 brandweerlieden blussen brand in Tilburgs bedrijfspand",
+				"Ruim 80 brandweerlieden zijn bezig met het blussen van de brand in een bedrijfspand in Tilburg. Eerder riep de gemeente omwonenden op om ramen en deuren gesloten te houden wegens de rook."), true},
+		{"a recap of another time: another event", fire,
+			reportBy("anp", "Weer grote brand op industrieterrein Loven",
+				"Op industrieterrein Loven in Tilburg woedt opnieuw een grote brand. Eerder dit jaar riep de gemeente omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling."), false},
+		{"a recap of something else", fire,
+			reportBy("anp", "Brand in Tilburgse loods onder controle",
+				"De brand in een loods in Tilburg is onder controle. Eerder werd een verdachte aangehouden voor een inbraak in het naastgelegen kantoor."), false},
+		{"a recap without a name in common", fire,
+			reportBy("anp", "Grote brand in bedrijfspand in Breda",
+				"In een bedrijfspand in Breda woedt een grote brand. Eerder riep de gemeente omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling."), false},
 		{"published two days apart", dated(nl, day, false), dated(tr, day.Add(48*time.Hour), false), true},
 		{"published ten days apart: another event", dated(nl, day, false), dated(tr, day.Add(240*time.Hour), false), false},
 		{"a year apart", dated(tr, day.AddDate(1, 0, 0), false), dated(nl, day, false), false},
