@@ -87,8 +87,10 @@ func decodeRecord(data []byte, withItem bool) (record, error) {
 	return p.decode(withItem)
 }
 
-// watchRecord reads a record without its item for the watch, and returns
-// its print in the binary form too, in bytes of its own.
+// watchRecord reads a record without its item for the watch, its print
+// for story detection only (decodeStoryPrint: the watch files the story
+// bands; the record carries the others), and returns the print in the
+// binary form too, in bytes of its own.
 func watchRecord(data []byte) (record, []byte, error) {
 	if len(data) > 0 && data[0] == '{' {
 		rec, err := decodeRecord(data, false)
@@ -101,8 +103,15 @@ func watchRecord(data []byte) (record, []byte, error) {
 	if err != nil {
 		return record{}, nil, err
 	}
+	print := p.print
+	p.print = nil
 	rec, err := p.decode(false)
-	return rec, bytes.Clone(p.print), err
+	if err == nil && len(print) > 0 {
+		if rec.Print, err = decodeStoryPrint(print); err != nil {
+			err = fmt.Errorf("print: %w", err)
+		}
+	}
+	return rec, bytes.Clone(print), err
 }
 
 // recordParts are the parts of a record in the binary form, undecoded.

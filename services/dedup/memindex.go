@@ -21,6 +21,10 @@ type memIndex struct {
 	entries []entry         // by number
 	buckets map[band]uint32 // an id's number, or inList | a list's index
 	lists   [][]uint32      // buckets of more than one id, oldest first
+	// minutes are the ids' publication times by number, in minutes since
+	// the Unix epoch (0: unknown): findStory passes over candidates
+	// published too far apart without reading them.
+	minutes []uint32
 	claims  map[string]string
 	// last is the id interned last and its number: an item files some
 	// thirty bands in a row, and a miss in a map of a million ids costs.
@@ -62,6 +66,30 @@ func (x *memIndex) file(_ context.Context, b band, id string) ([]string, error) 
 	return before, nil
 }
 
+// notePublished records when id was published (Unix seconds, 0: unknown);
+// the caller locks.
+func (x *memIndex) notePublished(id string, unix int64) {
+	if unix <= 0 {
+		return
+	}
+	n := x.intern(id)
+	if int(n) >= len(x.minutes) {
+		x.minutes = append(x.minutes, make([]uint32, int(n)+1-len(x.minutes))...)
+	}
+	x.minutes[n] = uint32(min(unix/60, 1<<32-1))
+}
+
+// published returns when id was published, in Unix seconds rounded down
+// to the minute; 0: unknown.
+func (x *memIndex) published(id string) int64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n, ok := x.num[id]; ok && int(n) < len(x.minutes) {
+		return int64(x.minutes[n]) * 60
+	}
+	return 0
+}
+
 func (x *memIndex) entry(_ context.Context, id string) (entry, bool, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -88,6 +116,9 @@ func (x *memIndex) put(id string, e entry) {
 	}
 	x.entries = append(x.entries, make([]entry, max(int(n)+1-len(x.entries), 0))...)
 	x.entries[n] = e
+	if e.print != nil && e.print.Story != nil {
+		x.notePublished(id, e.print.Story.Published)
+	}
 }
 
 func (x *memIndex) claim(_ context.Context, key, owner string) (string, error) {

@@ -28,7 +28,8 @@ import (
 //	int64 the bucket stream's creation time (unix nanoseconds)
 //	int64 when the index was last read from the whole bucket (unix ns)
 //	uvarint applied
-//	uvarint n, n ids                  (uvarint len, bytes)
+//	uvarint n, n ids                  (uvarint len, bytes, uvarint
+//	                                   publication minute: memIndex.minutes)
 //	uvarint n, n buckets              (8-byte band, uvarint value)
 //	uvarint n, n lists                (uvarint len, uvarint ids)
 //	crc32 (IEEE) of all before it     (4 bytes)
@@ -39,7 +40,7 @@ import (
 // a TTL. The bands come from the code (sketch.go, story.go): a change to
 // them must change snapshotMagic, so that no snapshot of the old bands is
 // used.
-const snapshotMagic = "BKNIDX02"
+const snapshotMagic = "BKNIDX03"
 
 // snapshotEvery is how often a running watch saves its index: at most
 // that much of the bucket is read again after a crash.
@@ -124,8 +125,13 @@ func encodeSnapshot(w *bufio.Writer, snap indexSnapshot) error {
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(snap.whole.UnixNano()))
 	buf = binary.AppendUvarint(buf, snap.applied)
 	buf = binary.AppendUvarint(buf, uint64(len(m.ids)))
-	for _, id := range m.ids {
+	for n, id := range m.ids {
 		buf = appendString(buf, id)
+		var minute uint32
+		if n < len(m.minutes) {
+			minute = m.minutes[n]
+		}
+		buf = binary.AppendUvarint(buf, uint64(minute))
 		flush()
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(m.buckets)))
@@ -194,10 +200,16 @@ func decodeSnapshot(data []byte) (indexSnapshot, error) {
 	m := newMemIndex()
 	n := r.count(1)
 	m.ids = make([]string, 0, n)
+	m.minutes = make([]uint32, 0, n)
 	for range n {
 		id := r.string()
+		minute := r.uvarint()
+		if minute >= 1<<32 && r.err == nil {
+			r.err = fmt.Errorf("publication minute %d out of range", minute)
+		}
 		m.num[id] = uint32(len(m.ids))
 		m.ids = append(m.ids, id)
+		m.minutes = append(m.minutes, uint32(minute))
 	}
 	n = r.count(9)
 	m.buckets = make(map[band]uint32, n)

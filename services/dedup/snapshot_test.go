@@ -29,6 +29,9 @@ func filledIndex(n int) *memIndex {
 			_, _ = m.file(context.Background(), band(uint64(j)<<56|uint64(i*7+j)), id)
 		}
 		_, _ = m.file(context.Background(), band(0xff<<56|uint64(i%3)), id) // shared: lists
+		if i%4 != 0 { // some unknown
+			m.notePublished(id, 1_700_000_000+int64(i)*3600)
+		}
 	}
 	return m
 }
@@ -54,6 +57,11 @@ func encoded(t testing.TB, created time.Time, applied uint64, m *memIndex) []byt
 }
 
 func sameIndex(a, b *memIndex) bool {
+	for _, id := range a.ids {
+		if a.published(id) != b.published(id) {
+			return false
+		}
+	}
 	return reflect.DeepEqual(a.ids, b.ids) && reflect.DeepEqual(a.num, b.num) &&
 		reflect.DeepEqual(a.buckets, b.buckets) && reflect.DeepEqual(a.lists, b.lists)
 }

@@ -320,12 +320,16 @@ func figuresFit(a, b *StoryPrint) bool {
 
 // apart reports whether a and b were both published, more than storyWindow
 // apart.
-func apart(a, b *StoryPrint) bool {
-	if a.Published == 0 || b.Published == 0 {
+func apart(a, b *StoryPrint) bool { return apartBy(a.Published, b.Published, storyWindow) }
+
+// apartBy reports whether two publication times (Unix seconds, 0:
+// unknown) are both known and more than window apart.
+func apartBy(a, b int64, window time.Duration) bool {
+	if a == 0 || b == 0 {
 		return false
 	}
-	d := time.Duration(a.Published-b.Published) * time.Second
-	return d > storyWindow || -d > storyWindow
+	d := time.Duration(a-b) * time.Second
+	return d > window || -d > window
 }
 
 // missing counts the values of want that have lacks.
@@ -419,6 +423,12 @@ func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (stri
 	}
 	for _, c := range order {
 		if !figures[c] && titles[c] < least {
+			continue
+		}
+		// A candidate published too far apart fails sameStory: the index
+		// knows its time to the minute, so it is not read (during an import
+		// most candidates are another feed's items of other weeks).
+		if apartBy(idx.published(c), fp.Story.Published, storyWindow+time.Minute) {
 			continue
 		}
 		e, ok, err := idx.storyEntry(ctx, c)

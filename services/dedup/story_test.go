@@ -196,3 +196,55 @@ func TestNamedYear(t *testing.T) {
 		}
 	}
 }
+
+// countingIndex counts the entries findStory reads.
+type countingIndex struct {
+	*memIndex
+	reads int
+}
+
+func (c *countingIndex) storyEntry(ctx context.Context, id string) (entry, bool, error) {
+	c.reads++
+	return c.memIndex.storyEntry(ctx, id)
+}
+
+// TestFindStoryPassesOverFarApart: a candidate published more than the
+// story window apart is passed over without reading its entry; a
+// first-seen time proves nothing, so such a candidate is read.
+func TestFindStoryPassesOverFarApart(t *testing.T) {
+	day := time.Date(2020, 12, 7, 9, 0, 0, 0, time.UTC)
+	first := item.Item{ID: "first", Source: "nrc", Title: "Hackers eisen 750.000 euro losgeld van Hof van Twente", Published: day,
+		Summary: "De hackers die Hof van Twente hebben lamgelegd, eisen 750.000 euro. Het gaat om 1500 computers, zegt burgemeester Nauta."}
+	tests := []struct {
+		name      string
+		later     time.Duration
+		guessed   bool
+		story     string
+		wantReads int
+	}{
+		{"a day later", 24 * time.Hour, false, "first", 1},
+		{"ten days later", 240 * time.Hour, false, "", 0},
+		{"ten days later, first seen", 240 * time.Hour, true, "first", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			idx := &countingIndex{memIndex: newMemIndex()}
+			fp := NewFingerprint(first)
+			if _, err := findStory(ctx, idx, first.ID, fp); err != nil {
+				t.Fatal(err)
+			}
+			idx.put(first.ID, entry{print: fp})
+			second := item.Item{ID: "second", Source: "nu.nl", Title: "Criminelen willen 750.000 euro van Hof van Twente",
+				Published: day.Add(tt.later), DateGuessed: tt.guessed,
+				Summary: "Criminelen die de systemen van Hof van Twente gijzelen willen 750.000 euro in bitcoins; 1500 computers moeten opnieuw worden ingericht, zegt burgemeester Nauta."}
+			story, err := findStory(ctx, idx, second.ID, NewFingerprint(second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if story != tt.story || idx.reads != tt.wantReads {
+				t.Errorf("story %q after %d reads, want %q after %d", story, idx.reads, tt.story, tt.wantReads)
+			}
+		})
+	}
+}

@@ -181,6 +181,9 @@ func (x *watchIndex) apply(ctx context.Context, msg jetstream.Msg) {
 				for _, b := range storyBands(rec.Print.Story) {
 					_, _ = x.mem.file(ctx, b, id)
 				}
+				x.mem.mu.Lock()
+				x.mem.notePublished(id, rec.Print.Story.Published)
+				x.mem.mu.Unlock()
 			}
 			if rec.Print != nil {
 				x.mu.Lock()
@@ -242,6 +245,8 @@ func (x *watchIndex) file(_ context.Context, b band, id string) ([]string, error
 	}
 	return m.names(list[:i]), nil
 }
+
+func (x *watchIndex) published(id string) int64 { return x.mem.published(id) }
 
 func (x *watchIndex) entry(ctx context.Context, id string) (entry, bool, error) {
 	return x.heldOrRead(ctx, id, false)
