@@ -192,29 +192,59 @@ func jsonItem(it item.Item) ([]byte, error) { return json.Marshal(it) }
 // hash of its encoding: JetStream drops a second copy of the same version,
 // while an edited, reclassified or merged version goes through.
 func Publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
-	return publish(ctx, js, subject, it, "", false)
+	return publish(ctx, js, subject, it, false)
 }
 
 // PublishPlaced is Publish with the item's placement in a header too
 // (item.PlacementHeader), for the curated stream.
 func PublishPlaced(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
-	return publish(ctx, js, subject, it, "", true)
+	return publish(ctx, js, subject, it, true)
 }
 
-// PublishOnSubject is Publish with the subject in the message id too: the
-// copies of one version under several subjects of a stream each go in
-// once.
-func PublishOnSubject(ctx context.Context, js jetstream.JetStream, subject string, it item.Item) error {
-	return publish(ctx, js, subject, it, "."+subject, false)
-}
-
-func publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item, idSuffix string, placed bool) error {
+// PublishOnSubjects is Publish to each of subjects, with the subject in
+// the message id too: the copies of one version under several subjects of
+// a stream each go in once. The item is encoded once and the copies are
+// sent together, then their acks awaited: a fan-out of many subjects costs
+// one round trip, not one each.
+func PublishOnSubjects(ctx context.Context, js jetstream.JetStream, subjects []string, it item.Item) error {
 	data, err := json.Marshal(it)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", it.ID, err)
 	}
+	id := versionID(it.ID, data)
+	acks := make([]jetstream.PubAckFuture, 0, len(subjects))
+	for _, subject := range subjects {
+		ack, err := js.PublishMsgAsync(&nats.Msg{Subject: subject, Data: data}, jetstream.WithMsgID(id+"."+subject))
+		if err != nil {
+			return fmt.Errorf("publish %s to %s: %w", it.ID, subject, err)
+		}
+		acks = append(acks, ack)
+	}
+	for _, ack := range acks {
+		select {
+		case <-ack.Ok():
+		case err := <-ack.Err():
+			return fmt.Errorf("publish %s to %s: %w", it.ID, ack.Msg().Subject, err)
+		case <-ctx.Done():
+			return fmt.Errorf("publish %s to %s: %w", it.ID, ack.Msg().Subject, ctx.Err())
+		}
+	}
+	return nil
+}
+
+// versionID is the message id of one version of an item: its id and a
+// hash of its encoding.
+func versionID(id string, data []byte) string {
 	sum := sha256.Sum256(data)
-	msgID := it.ID + "." + hex.EncodeToString(sum[:8]) + idSuffix
+	return id + "." + hex.EncodeToString(sum[:8])
+}
+
+func publish(ctx context.Context, js jetstream.JetStream, subject string, it item.Item, placed bool) error {
+	data, err := json.Marshal(it)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", it.ID, err)
+	}
+	msgID := versionID(it.ID, data)
 	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
 	if placed {
 		placement, err := json.Marshal(it.Placement())

@@ -30,10 +30,5 @@ func (p *Publisher) sendOut(ctx context.Context, it item.Item) ([]item.Item, err
 		return nil, nil
 	}
 	shown.Content = sanitize.HTML(shown.Content)
-	for _, subject := range bus.OutSubjects(shown.ThemeIDs(), shown.Districts) {
-		if err := stage.PublishOnSubject(ctx, p.js, subject, shown); err != nil {
-			return nil, err
-		}
-	}
-	return nil, nil
+	return nil, stage.PublishOnSubjects(ctx, p.js, bus.OutSubjects(shown.ThemeIDs(), shown.Districts), shown)
 }
