@@ -25,13 +25,19 @@ test:
 # `baken run` process against the references of the same run (bare gofeed
 # over the same bytes; nginx serving the same feed, loaded with wrk). Debian's
 # nginx and wrk are installed when missing; without them the serving rows
-# show Baken's side alone. BENCHFLAGS passes flags (-sources, -items, -wrk).
+# show Baken's side alone. Classify's and the dedup index's Go benchmarks
+# run first; their rows join the board. BENCHFLAGS passes flags (-sources,
+# -items, -wrk).
 BENCHFLAGS ?=
 bench: build
 	@command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "== installing nginx and wrk with apt-get"; \
 	  $$(command -v sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx wrk \
 	  || echo "== nginx and wrk could not be installed: serving is measured on Baken's side alone"; }
-	cd cmd/baken && $(GO) run ./bench --baken $(CURDIR)/bin/baken --out $(CURDIR)/bench/results $(BENCHFLAGS)
+	@mkdir -p bench/results
+	@echo "== classify (one core) and the dedup index (10,000 to 1,000,000 items stored)"
+	cd services/classify && $(GO) test -run='^$$' -bench='^BenchmarkClassify$$' -cpu 1 -count 5 . | tee $(CURDIR)/bench/results/go-bench.txt
+	cd services/dedup && $(GO) test -run='^$$' -bench='^BenchmarkLookupInsert$$' -benchtime 20000x -count 1 -timeout 20m . | tee -a $(CURDIR)/bench/results/go-bench.txt
+	cd cmd/baken && $(GO) run ./bench --baken $(CURDIR)/bin/baken --out $(CURDIR)/bench/results --go-bench $(CURDIR)/bench/results/go-bench.txt $(BENCHFLAGS)
 
 # The Go micro-benchmarks of every module, output unfiltered.
 BENCHTIME ?= 1s

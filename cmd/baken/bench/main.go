@@ -32,6 +32,7 @@ type options struct {
 	pollSources   int
 	pollWindow    time.Duration
 	keep          bool
+	goBench       string
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.pollSources, "poll-sources", 10000, "sources in the polling run (0: skip)")
 	flag.DurationVar(&o.pollWindow, "poll-window", 30*time.Second, "polling run: measured window after the first pass")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data folders")
+	flag.StringVar(&o.goBench, "go-bench", "", "`file` with the output of the classify and dedup index Go benchmarks, for their rows (make bench writes it)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx := context.Background()
@@ -95,6 +97,9 @@ func run(ctx context.Context, o options, b *board, log *slog.Logger) error {
 		if err := pollRun(ctx, o, b, fx, filepath.Join(tmp, "poll")); err != nil {
 			return err
 		}
+	}
+	if o.goBench != "" {
+		return goBenchRows(b, o.goBench)
 	}
 	return nil
 }
