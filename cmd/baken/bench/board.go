@@ -64,6 +64,11 @@ func (b *board) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-44s %12.5g %-8s %12s %7s  %-22s %s\n", r.Figure, r.Baken, r.Unit, ref, ratio, r.Target, mark(r.Met))
 	}
+	for _, r := range b.rows {
+		if r.Note != "" {
+			fmt.Fprintf(w, "  %s: %s\n", strings.TrimSpace(r.Figure), r.Note)
+		}
+	}
 	fmt.Fprintf(w, "(%s, %d cores, %s, %s)\n", cpuModel(), runtime.NumCPU(), b.started.UTC().Format("2006-01-02 15:04 MST"), time.Since(b.started).Round(time.Second))
 }
 

@@ -106,9 +106,16 @@ func importRun(ctx context.Context, o options, b *board, set fixture.Set, fx *fi
 	streams := filepath.Join(data, "jetstream", "$G", "streams")
 	total := dirSize(data)
 	text := dirSize(filepath.Join(streams, bus.RawStream)) + dirSize(filepath.Join(streams, bus.CuratedStream))
-	perItem := float64(total-text) / float64(max(stored, 1)) / 1024
+	// The classified stream is a hop: its messages go as dedup acks them,
+	// so what it holds is the backlog of a cut-off import, not storage.
+	hop := dirSize(filepath.Join(streams, bus.ClassifiedStream))
+	perItem := float64(total-text-hop) / float64(max(stored, 1)) / 1024
 	fmt.Printf("disk: %.1f MB in all, %.1f MB raw and curated streams; %s\n", float64(total)/mb, float64(text)/mb, diskShares(data, streams))
-	b.add(row{Figure: "disk beyond raw+curated text", Unit: "KB/item", Baken: perItem, Target: "<= 4", Met: perItem <= 4})
+	diskNote := ""
+	if hop >= mb {
+		diskNote = fmt.Sprintf("%s's %.1f MB not counted: the backlog left to dedup", bus.ClassifiedStream, float64(hop)/mb)
+	}
+	b.add(row{Figure: "disk beyond raw+curated text", Unit: "KB/item", Baken: perItem, Target: "<= 4", Met: perItem <= 4, Note: diskNote})
 
 	// Restart on the same data, its first seconds profiled.
 	h, err = startHub(o.baken, cfg, data)
