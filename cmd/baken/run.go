@@ -55,6 +55,7 @@ func runCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go releaseWhenIdle(ctx)
 
 	var cfg config.Config
 	switch {
