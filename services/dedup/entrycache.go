@@ -48,17 +48,20 @@ func (c *cachedKV) keep(key string, rev uint64, e entry) {
 	c.entries[key] = cachedEntry{rev: rev, e: e}
 }
 
-// readEntry reads the entry of id: from the cache when the bucket has one
-// and the revision is the one cached.
+// readEntry reads the entry of id: its record or, filed but without a
+// record, its file record (deciding; or gone: expired).
 func (s store) readEntry(ctx context.Context, id string) (entry, bool, error) {
-	key := idKey(id)
-	kve, err := s.kv.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		// Filed but without a record: deciding (its file record says so),
-		// or gone (expired).
-		key = fileKey(id)
-		kve, err = s.kv.Get(ctx, key)
+	e, ok, err := s.readKey(ctx, idKey(id))
+	if err != nil || ok {
+		return e, ok, err
 	}
+	return s.readKey(ctx, fileKey(id))
+}
+
+// readKey reads the entry of one record: from the cache when the bucket
+// has one and the revision is the one cached.
+func (s store) readKey(ctx context.Context, key string) (entry, bool, error) {
+	kve, err := s.kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return entry{}, false, nil
 	}

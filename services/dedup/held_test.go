@@ -1,8 +1,14 @@
 package dedup
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/bakenhub/baken/pkg/bus/natstest"
 )
 
 // TestHeldEntries: entries are held within the budget, the oldest go
@@ -41,5 +47,51 @@ func TestHeldEntries(t *testing.T) {
 		if err != nil || got.deciding || got.story != "s" || !samePrint(got.print, NewFingerprint(set[i].Item)) {
 			t.Errorf("entry %d reads back as %+v (%v)", i, got, err)
 		}
+	}
+}
+
+// countingKV counts the reads of a bucket.
+type countingKV struct {
+	jetstream.KeyValue
+	keys []string
+}
+
+func (c *countingKV) Get(ctx context.Context, key string) (jetstream.KeyValueEntry, error) {
+	c.keys = append(c.keys, key)
+	return c.KeyValue.Get(ctx, key)
+}
+
+// TestHeldDeciding: a candidate held from its file record, deciding, is
+// answered from what is held after one read of its id's record, not two;
+// once it has a record, that record answers.
+func TestHeldDeciding(t *testing.T) {
+	s := natstest.Run(t, "")
+	_, js := natstest.Connect(t, s)
+	d := newDeduper(t, js)
+	ctx := context.Background()
+	it := readDevset(t)[0].Item
+	fp := NewFingerprint(it)
+	rev, err := d.store.fileBands(ctx, it.ID, record{Item: &it, TextHash: it.TextHash(), Print: fp, Bands: fp.bands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.index.wait(ctx, rev); err != nil {
+		t.Fatal(err)
+	}
+	reads := &countingKV{KeyValue: d.index.s.kv}
+	d.index.s.kv = reads
+	e, ok, err := d.index.storyEntry(ctx, it.ID)
+	if err != nil || !ok || !e.deciding || e.print == nil || e.print.Story == nil {
+		t.Fatalf("deciding candidate: %+v %v %v", e, ok, err)
+	}
+	if want := []string{idKey(it.ID)}; !slices.Equal(reads.keys, want) {
+		t.Errorf("read %q, want %q", reads.keys, want)
+	}
+	if _, err := d.store.create(ctx, idKey(it.ID), record{Item: &it, TextHash: it.TextHash(), Print: fp, Bands: fp.bands, Story: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	e, ok, err = d.index.storyEntry(ctx, it.ID)
+	if err != nil || !ok || e.deciding || e.story != "s" {
+		t.Errorf("decided candidate: %+v %v %v", e, ok, err)
 	}
 }
