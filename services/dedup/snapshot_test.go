@@ -29,7 +29,8 @@ func filledIndex(n int) *memIndex {
 			_, _ = m.file(context.Background(), band(uint64(j)<<56|uint64(i*7+j)), id)
 		}
 		_, _ = m.file(context.Background(), band(0xff<<56|uint64(i%3)), id) // shared: lists
-		if i%4 != 0 { // some unknown
+		// some publication times unknown
+		if i%4 != 0 {
 			m.notePublished(id, 1_700_000_000+int64(i)*3600)
 		}
 	}
