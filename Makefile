@@ -35,8 +35,8 @@ bench: build
 	  || echo "== nginx and wrk could not be installed: serving is measured on Baken's side alone"; }
 	@mkdir -p bench/results
 	@echo "== classify (one core) and the dedup index (10,000 to 1,000,000 items stored)"
-	cd services/classify && $(GO) test -run='^$$' -bench='^BenchmarkClassify$$' -cpu 1 -count 5 . | tee $(CURDIR)/bench/results/go-bench.txt
-	cd services/dedup && $(GO) test -run='^$$' -bench='^BenchmarkLookupInsert$$' -benchtime 20000x -count 1 -timeout 20m . | tee -a $(CURDIR)/bench/results/go-bench.txt
+	cd services/classify && $(GO) test -run='^$$' -bench='^BenchmarkClassify$$' -cpu 1 -count 5 . > $(CURDIR)/bench/results/go-bench.txt; s=$$?; cat $(CURDIR)/bench/results/go-bench.txt; exit $$s
+	cd services/dedup && $(GO) test -run='^$$' -bench='^BenchmarkLookupInsert$$' -benchtime 20000x -count 1 -timeout 20m . > $(CURDIR)/bench/results/go-bench-dedup.txt; s=$$?; cat $(CURDIR)/bench/results/go-bench-dedup.txt >> $(CURDIR)/bench/results/go-bench.txt; cat $(CURDIR)/bench/results/go-bench-dedup.txt; rm -f $(CURDIR)/bench/results/go-bench-dedup.txt; exit $$s
 	cd cmd/baken && $(GO) run ./bench --baken $(CURDIR)/bin/baken --out $(CURDIR)/bench/results --go-bench $(CURDIR)/bench/results/go-bench.txt $(BENCHFLAGS)
 
 # The Go micro-benchmarks of every module, output unfiltered.

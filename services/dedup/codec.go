@@ -103,15 +103,15 @@ func watchRecord(data []byte) (record, []byte, error) {
 	if err != nil {
 		return record{}, nil, err
 	}
-	print := p.print
+	raw := p.print
 	p.print = nil
 	rec, err := p.decode(false)
-	if err == nil && len(print) > 0 {
-		if rec.Print, err = decodeStoryPrint(print); err != nil {
+	if err == nil && len(raw) > 0 {
+		if rec.Print, err = decodeStoryPrint(raw); err != nil {
 			err = fmt.Errorf("print: %w", err)
 		}
 	}
-	return rec, bytes.Clone(print), err
+	return rec, bytes.Clone(raw), err
 }
 
 // recordParts are the parts of a record in the binary form, undecoded.

@@ -66,13 +66,15 @@ func (x *memIndex) file(_ context.Context, b band, id string) ([]string, error) 
 	return before, nil
 }
 
-// notePublished records when id was published (Unix seconds, 0: unknown);
-// the caller locks.
+// notePublished records when id was published (Unix seconds, 0: unknown,
+// which forgets what an earlier version said); the caller locks.
 func (x *memIndex) notePublished(id string, unix int64) {
-	if unix <= 0 {
+	n, known := x.num[id]
+	if unix <= 0 && (!known || int(n) >= len(x.minutes)) {
 		return
 	}
-	n := x.intern(id)
+	n = x.intern(id)
+	unix = max(unix, 0)
 	if int(n) >= len(x.minutes) {
 		x.minutes = append(x.minutes, make([]uint32, int(n)+1-len(x.minutes))...)
 	}
@@ -80,7 +82,7 @@ func (x *memIndex) notePublished(id string, unix int64) {
 }
 
 // published returns when id was published, in Unix seconds rounded down
-// to the minute; 0: unknown.
+// to the minute (so less than 60 s early); 0: unknown.
 func (x *memIndex) published(id string) int64 {
 	x.mu.Lock()
 	defer x.mu.Unlock()

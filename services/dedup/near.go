@@ -19,8 +19,8 @@ type index interface {
 	// storyEntry is entry for findStory: its print may hold no more than
 	// the facts and the story print.
 	storyEntry(ctx context.Context, id string) (entry, bool, error)
-	// published is when a filed id was published, in Unix seconds, to the
-	// minute or earlier (0: unknown), known without reading its entry.
+	// published is when a filed id was published, in Unix seconds rounded
+	// down to the minute (0: unknown), known without reading its entry.
 	published(id string) int64
 }
 

@@ -183,10 +183,11 @@ func opensRecap(toks []token, i int) bool {
 }
 
 // recapTimeWords, after "Eerder", give the recounted report a time of its
-// own.
+// own, days or more back ("dit jaar", "in maart", "last week"); "Eerder
+// vandaag" or "Earlier today" stays within the story.
 var recapTimeWords = func() map[string]struct{} {
 	m := map[string]struct{}{}
-	for _, w := range strings.Fields(`dit deze die dat in op vorig vorige afgelopen vanochtend gisteren
+	for _, w := range strings.Fields(`dit deze die dat in op vorig vorige afgelopen
 		this that in on last`) {
 		m[w] = struct{}{}
 	}
@@ -290,11 +291,17 @@ func sameStory(a, b *StoryPrint) bool {
 
 // recounts reports whether later's recap tells what earlier reported: at
 // least minRecapWords and minRecapShare of its words are earlier's, in one
-// language, with a name in common ("Ede").
+// language, the texts have a name in common ("Ede"), and later was not
+// published before earlier (when both say when).
 func recounts(later, earlier *StoryPrint) bool {
 	n := common32(later.Recap, earlier.Words)
-	return len(later.Recap) > 0 && n >= minRecapWords && float64(n) >= minRecapShare*float64(len(later.Recap)) &&
-		later.Lang == earlier.Lang && common32(later.Names, earlier.Names) > 0
+	if n < minRecapWords || float64(n) < minRecapShare*float64(len(later.Recap)) || later.Lang != earlier.Lang {
+		return false
+	}
+	if later.Published != 0 && earlier.Published != 0 && later.Published < earlier.Published {
+		return false
+	}
+	return common32(later.Names, earlier.Names) > 0
 }
 
 // agree reports whether the figures of a and b can be of one event
@@ -391,7 +398,10 @@ func storyBands(sp *StoryPrint) []band {
 // that story's first report too (so a chain cannot join two events); ""
 // when there is none: id starts a story of its own. Only candidates that
 // can pass are read: those sharing a distinct figure, or minTitleWords
-// title words (in as many title-word buckets).
+// title words (in as many title-word buckets; minRecapTitleWords when fp
+// recounts an earlier report, so an update found before its original
+// arrived joins only by the other rules), and not published more than
+// storyWindow apart as far as the index knows.
 func findStory(ctx context.Context, idx index, id string, fp *Fingerprint) (string, error) {
 	if fp.Story == nil {
 		return "", nil

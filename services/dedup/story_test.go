@@ -98,6 +98,15 @@ func TestSameStory(t *testing.T) {
 		{"a recap of something else", fire,
 			reportBy("anp", "Brand in Tilburgse loods onder controle",
 				"De brand in een loods in Tilburg is onder controle. Eerder werd een verdachte aangehouden voor een inbraak in het naastgelegen kantoor."), false},
+		{"a recap sharing two words", fire,
+			reportBy("anp", "Twaalf woningen in Tilburg ontruimd om brand in bedrijfspand",
+				"De brandweer heeft twaalf woningen in Tilburg ontruimd. Eerder meldden bewoners een harde knal en veel rookontwikkeling bij het bedrijfspand."), false},
+		{"a recap sharing three of its many words", fire,
+			reportBy("anp", "Twaalf woningen in Tilburg ontruimd om brand in bedrijfspand",
+				"De brandweer heeft twaalf woningen in Tilburg ontruimd. Eerder vertelden verschillende bewoners van omliggende straten verslaggevers dat gemeente omwonenden ramen openhielden tijdens zomerse avonden."), false},
+		{"an update published before the report it recounts", dated(fire, day, false),
+			dated(reportBy("nu", "Twaalf woningen in Tilburg ontruimd om brand in bedrijfspand",
+				"De brandweer heeft twaalf woningen ontruimd. Eerder riep de gemeente omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling."), day.Add(-time.Hour), false), false},
 		{"a recap without a name in common", fire,
 			reportBy("anp", "Grote brand in bedrijfspand in Breda",
 				"In een bedrijfspand in Breda woedt een grote brand. Eerder riep de gemeente omwonenden op ramen en deuren gesloten te houden vanwege de rookontwikkeling."), false},
@@ -223,6 +232,7 @@ func TestFindStoryPassesOverFarApart(t *testing.T) {
 		wantReads int
 	}{
 		{"a day later", 24 * time.Hour, false, "first", 1},
+		{"three days and half a minute later", 72*time.Hour + 30*time.Second, false, "", 1},
 		{"ten days later", 240 * time.Hour, false, "", 0},
 		{"ten days later, first seen", 240 * time.Hour, true, "first", 1},
 	}
@@ -246,5 +256,20 @@ func TestFindStoryPassesOverFarApart(t *testing.T) {
 				t.Errorf("story %q after %d reads, want %q after %d", story, idx.reads, tt.story, tt.wantReads)
 			}
 		})
+	}
+}
+
+// TestNotePublished: a later version without a publication time forgets
+// the earlier one's, so findStory does not pass over it on an old time.
+func TestNotePublished(t *testing.T) {
+	m := newMemIndex()
+	m.notePublished("a", 1_700_000_000)
+	if got := m.published("a"); got != 1_700_000_000/60*60 {
+		t.Fatalf("published %d", got)
+	}
+	m.notePublished("a", 0)
+	m.notePublished("b", 0)
+	if m.published("a") != 0 || m.published("b") != 0 || len(m.ids) != 1 {
+		t.Errorf("after unknown times: a %d, b %d, %d ids", m.published("a"), m.published("b"), len(m.ids))
 	}
 }

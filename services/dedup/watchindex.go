@@ -34,8 +34,9 @@ import (
 // What is known of a filed id (its print, whether it is deciding or a
 // copy) is kept for the latest records (held.go) as the watch saw them;
 // a decided record's print and canonical never change for find, so that
-// answer is as good as a read. A deciding one, or one no longer kept, is
-// read from the bucket, fresh (entry).
+// answer is as good as a read. One no longer kept is read from the
+// bucket, fresh (entry); a deciding one only for its id's record, whether
+// it has decided since (its print is the file record's, as held).
 type watchIndex struct {
 	s       store
 	mu      sync.Mutex

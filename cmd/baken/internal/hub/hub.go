@@ -62,6 +62,10 @@ type Options struct {
 // Run starts the services and blocks until ctx is done, then shuts down in
 // order: services drain, the HTTP server stops, the connection drains, the
 // embedded server stops.
+
+// publishAckTimeout bounds the wait for an async publish's ack.
+const publishAckTimeout = 10 * time.Second
+
 func Run(ctx context.Context, o Options) (err error) {
 	log := o.Log
 	o.registry = prometheus.NewRegistry()
@@ -94,7 +98,7 @@ func Run(ctx context.Context, o Options) (err error) {
 			err = errors.Join(err, dErr)
 		}
 	}()
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishAckTimeout))
 	if err != nil {
 		return err
 	}
@@ -129,7 +133,9 @@ func Run(ctx context.Context, o Options) (err error) {
 			return nil, err
 		}
 		conns = append(conns, c)
-		return jetstream.New(c)
+		// An async publish (the BAKEN_OUT fan-out) whose ack never comes
+		// leaves the pending table after this, not at a reconnect.
+		return jetstream.New(c, jetstream.WithPublishAsyncTimeout(publishAckTimeout))
 	}
 	run, pub, err := build(ctx, o, connect)
 	if err != nil {
